@@ -1,0 +1,41 @@
+package org.hptstream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code hpt} command: one entry point for the local stack, ingest, offline pretraining and
+ * evaluation. Each subcommand lives in the module that owns its logic; this class only wires them.
+ */
+@Command(
+    name = "hpt",
+    mixinStandardHelpOptions = true,
+    versionProvider = Hpt.Version.class,
+    description = "HPT Stream: continual self-supervised pretraining on Kafka image streams.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Hpt implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.err);
+  }
+
+  public static void main(String[] args) {
+    System.exit(newCommandLine().execute(args));
+  }
+
+  /** The full command tree; tests build it the same way the launcher does. */
+  public static CommandLine newCommandLine() {
+    return new CommandLine(new Hpt());
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Hpt.class.getPackage().getImplementationVersion();
+      return new String[] {"hpt " + (v == null ? "dev" : v)};
+    }
+  }
+}
