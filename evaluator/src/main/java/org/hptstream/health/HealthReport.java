@@ -9,7 +9,7 @@ package org.hptstream.health;
  *     times {@code sqrt(dim)}: about 1 for features spread over the sphere, 0 for a collapse to one
  *     point (the SimSiam collapse monitor, scaled so it does not depend on dim)
  * @param minStd the smallest per-dimension std of the raw features
- * @param deadFraction share of dimensions whose raw std is below {@code 1e-6} of the largest one
+ * @param deadFraction share of dimensions whose raw std is below {@code 1e-5} of the features' RMS
  * @param effectiveRank exp of the entropy of the normalised singular values of the centered
  *     features (Roy and Vetterli 2007, RankMe): 1..min(samples, dim); 0 for constant features
  * @param collapsed whether {@link HealthConfig}'s thresholds flag this as a collapse

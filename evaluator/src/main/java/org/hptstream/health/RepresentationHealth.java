@@ -52,12 +52,12 @@ public final class RepresentationHealth {
       NDArray gram = d <= n ? centered.transpose().matMul(centered) : centered.matMul(centered.transpose());
       second = toMatrix(gram.div(n).toType(DataType.FLOAT64, false).toDoubleArray(), Math.min(n, d));
     }
-    double maxStd = Arrays.stream(std).max().orElse(0);
     double minStd = Arrays.stream(std).min().orElse(0);
-    long dead = Arrays.stream(std).filter(s -> s <= 1e-6 * maxStd).count();
+    double floor = 1e-5 * scale;
+    long dead = Arrays.stream(std).filter(s -> s <= floor).count();
     double rank = effectiveRank(second, scale);
     boolean collapsed = normStd < config.minNormalizedStd() || rank < config.minEffectiveRank();
-    return new HealthReport(n, d, normStd, minStd, maxStd == 0 ? 1.0 : (double) dead / d, rank, collapsed);
+    return new HealthReport(n, d, normStd, minStd, (double) dead / d, rank, collapsed);
   }
 
   private static double[][] toMatrix(double[] flat, int size) {
