@@ -163,7 +163,7 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     model_fixture(out, "resnet18-w4-small", BasicBlock, [2, 2, 2, 2], 10, 4, True, 3, 16, 0)
-    model_fixture(out, "resnet50-w2-in1", Bottleneck, [3, 4, 6, 3], 5, 2, False, 1, 32, 1)
+    model_fixture(out, "resnet50-w2-in1", Bottleneck, [3, 4, 6, 3], 5, 2, False, 1, 64, 1)
     sgd_fixture(out)
 
 
