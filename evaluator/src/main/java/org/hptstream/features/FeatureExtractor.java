@@ -4,40 +4,31 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import org.hptstream.data.ChannelStats;
 import org.hptstream.data.ImageSet;
 
 /**
  * Pooled features of a frozen backbone: batched forward passes in eval mode (BatchNorm uses its
- * stored statistics, no gradients), with the checkpoint's own normalisation.
- *
- * <p>Per batch: uint8 pixels to [0, 1] floats, the eval transform (e.g. resize + center crop), grey
- * repeated to the backbone's channels, {@code (x - mean) / std}, forward, flattened to {@code [B, D]}.
+ * stored statistics; no gradient is recorded), inputs made by an {@link InputPipeline} with the
+ * checkpoint's own normalisation and the eval transform.
  */
 public final class FeatureExtractor {
   private final Block backbone;
-  private final ChannelStats normalization;
-  private final int inputChannels;
+  private final InputPipeline pipeline;
   private final UnaryOperator<NDArray> evalTransform;
   private final int batchSize;
 
   /**
    * @param backbone a block whose output is the pooled features (any shape {@code [B, ...]})
-   * @param normalization the per-channel mean/std the backbone was trained with
-   * @param inputChannels channels the backbone expects (grey images are repeated up to it)
    * @param evalTransform applied to float {@code [B, C, H, W]} in [0, 1] before normalising;
    *     {@link UnaryOperator#identity()} where the images already have the backbone's input size
    */
-  public FeatureExtractor(
-      Block backbone, ChannelStats normalization, int inputChannels, UnaryOperator<NDArray> evalTransform, int batchSize) {
+  public FeatureExtractor(Block backbone, InputPipeline pipeline, UnaryOperator<NDArray> evalTransform, int batchSize) {
     this.backbone = Objects.requireNonNull(backbone, "backbone");
-    this.normalization = normalization.expandTo(inputChannels);
-    this.inputChannels = inputChannels;
+    this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.evalTransform = Objects.requireNonNull(evalTransform, "evalTransform");
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
@@ -45,32 +36,11 @@ public final class FeatureExtractor {
     this.batchSize = batchSize;
   }
 
-  /**
-   * Normalised backbone input for images {@code [from, to)}: float {@code [B, inputChannels, H', W']}
-   * owned by {@code manager}. Shared with protocols that run the backbone themselves.
-   */
-  public NDArray input(ImageSet images, int[] indices, NDManager manager, UnaryOperator<NDArray> transform) {
-    NDArray x = images.toNDArray(manager, indices).toType(DataType.FLOAT32, false).divi(255f);
-    return normalize(transform.apply(x));
+  public InputPipeline pipeline() {
+    return pipeline;
   }
 
-  /** {@code (x - mean) / std} per channel, after repeating grey channels up to the backbone's. */
-  public NDArray normalize(NDArray x) {
-    long c = x.getShape().get(1);
-    if (c != inputChannels) {
-      if (c != 1) {
-        throw new IllegalArgumentException(
-            "images have " + c + " channels, the backbone expects " + inputChannels);
-      }
-      x = x.repeat(1, inputChannels);
-    }
-    NDManager m = x.getManager();
-    NDArray mean = m.create(normalization.mean(), new Shape(1, inputChannels, 1, 1));
-    NDArray std = m.create(normalization.std(), new Shape(1, inputChannels, 1, 1));
-    return x.sub(mean).divi(std);
-  }
-
-  /** Pooled features {@code [B, D]} of a normalised input batch, eval mode, no gradients. */
+  /** Pooled features {@code [B, D]} of a normalised input batch: eval-mode BN. */
   public NDArray forward(NDArray input, ParameterStore store) {
     NDArray out = backbone.forward(store, new NDList(input), false).singletonOrThrow();
     return out.reshape(out.getShape().get(0), -1);
@@ -88,8 +58,7 @@ public final class FeatureExtractor {
       for (int from = 0; from < images.size(); from += batchSize) {
         int to = Math.min(images.size(), from + batchSize);
         try (NDManager step = m.newSubManager()) {
-          NDArray x = images.toNDArray(step, from, to).toType(DataType.FLOAT32, false).divi(255f);
-          NDArray f = forward(normalize(evalTransform.apply(x)), store);
+          NDArray f = forward(pipeline.batch(images, from, to, step, evalTransform), store);
           float[] batch = f.toType(DataType.FLOAT32, false).toFloatArray();
           if (values == null) {
             dim = batch.length / (to - from);

@@ -3,6 +3,7 @@ package org.hptstream.probe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hptstream.optim.LrSchedule;
 
 /**
  * The linear-separability protocol's hyper-parameters. {@link #paper()} gives the paper's values
@@ -96,20 +97,9 @@ public record LinearProbeConfig(
     return new LinearProbeConfig(learningRates, momentum, weightDecay, batchSize, steps, decayAt, decayFactor, reruns, valFraction, initStd, mode);
   }
 
-  /** The step indices at which the learning rate decays. */
-  public int[] milestones() {
-    return decayAt.stream().mapToInt(f -> (int) Math.round(f * steps)).sorted().toArray();
-  }
-
-  /** The learning-rate multiplier in effect at {@code step} (0-based). */
-  public double lrFactor(int step) {
-    double f = 1;
-    for (int m : milestones()) {
-      if (step >= m) {
-        f *= decayFactor;
-      }
-    }
-    return f;
+  /** The step-decay schedule for base learning rate {@code base}. */
+  public LrSchedule schedule(double base) {
+    return LrSchedule.stepDecay(base, steps, decayFactor, decayAt.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /** The parameters as a flat map for result provenance. */

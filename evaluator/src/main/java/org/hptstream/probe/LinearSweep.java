@@ -10,6 +10,7 @@ import java.util.Random;
 import org.hptstream.features.Features;
 import org.hptstream.features.Splits;
 import org.hptstream.metrics.Accuracy;
+import org.hptstream.optim.LrSchedule;
 
 /**
  * A whole learning-rate sweep of linear classifiers (R reruns x L learning rates) trained at once.
@@ -86,10 +87,11 @@ final class LinearSweep implements AutoCloseable {
       Batches order = new Batches(n, batch, rng);
       float momentum = (float) cfg.momentum();
       float wd = (float) cfg.weightDecay();
+      LrSchedule schedule = cfg.schedule(1.0);
       double lastFactor = Double.NaN;
       NDArray lrNow = null;
       for (int step = 0; step < cfg.steps(); step++) {
-        double factor = cfg.lrFactor(step);
+        double factor = schedule.lr(step);
         if (factor != lastFactor) {
           float[] scaled = lrCol.clone();
           for (int j = 0; j < lc; j++) {
