@@ -37,17 +37,16 @@ public final class RepresentationHealth {
     }
     int n = f.size();
     int d = f.dim();
-    double normStd;
+    double relStd;
     double[] std;
     double[][] second;
     double scale;
     try (NDManager m = manager.newSubManager()) {
       NDArray x = f.toNDArray(m);
-      NDArray unit = x.div(x.norm(new int[] {1}, true).maximum(1e-12f));
-      normStd = unit.sub(unit.mean(new int[] {0}, true)).square().mean(new int[] {0}).sqrt().mean().getFloat() * Math.sqrt(d);
       scale = Math.sqrt(x.square().mean().getFloat());
       NDArray centered = x.sub(x.mean(new int[] {0}, true));
       std = centered.square().mean(new int[] {0}).sqrt().toType(DataType.FLOAT64, false).toDoubleArray();
+      relStd = scale == 0 ? 0 : Math.sqrt(centered.square().mean().getFloat()) / scale;
       // Singular values of the centered rows from the smaller of the two Gram matrices.
       NDArray gram = d <= n ? centered.transpose().matMul(centered) : centered.matMul(centered.transpose());
       second = toMatrix(gram.div(n).toType(DataType.FLOAT64, false).toDoubleArray(), Math.min(n, d));
@@ -56,8 +55,9 @@ public final class RepresentationHealth {
     double floor = 1e-5 * scale;
     long dead = Arrays.stream(std).filter(s -> s <= floor).count();
     double rank = effectiveRank(second, scale);
-    boolean collapsed = normStd < config.minNormalizedStd() || rank < config.minEffectiveRank();
-    return new HealthReport(n, d, normStd, minStd, (double) dead / d, rank, collapsed);
+    double meanStd = Arrays.stream(std).average().orElse(0);
+    boolean collapsed = relStd < config.minRelativeStd() || rank < config.minEffectiveRank();
+    return new HealthReport(n, d, meanStd, minStd, relStd, (double) dead / d, rank, collapsed);
   }
 
   private static double[][] toMatrix(double[] flat, int size) {

@@ -2,6 +2,8 @@ package org.hptstream.probe;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.hptstream.features.Features;
 import org.hptstream.features.Splits;
@@ -13,7 +15,7 @@ import org.hptstream.metrics.Summary;
  *
  * <p>This class holds the probe math only; where the features come from is the caller's business
  * ({@link org.hptstream.features.FeatureExtractor}). In {@link LinearProbeConfig.Mode#FEATURES} mode it
- * trains on {@code train}'s cached rows; {@link #run(Features, Features, Features, int, long,
+ * trains on {@code train}'s cached rows; {@link #run(Features, Features, Map, int, long,
  * TrainingInputs)} lets the paper mode supply augmented rows per step instead.
  */
 public final class LinearProbe {
@@ -33,7 +35,7 @@ public final class LinearProbe {
   }
 
   /**
-   * Runs the sweep on cached features.
+   * Runs the sweep on cached features and reports it on {@code test} (under {@link ProbeResult#TEST}).
    *
    * @param train labelled training features
    * @param val labelled validation features, or {@code null} to hold out a seeded share of {@code train}
@@ -43,16 +45,20 @@ public final class LinearProbe {
    *     splits whose feature dimensions differ
    */
   public ProbeResult run(Features train, Features val, Features test, int numClasses, long seed) {
-    return run(train, val, test, numClasses, seed, null);
+    return run(train, val, orderedTests(ProbeResult.TEST, test), numClasses, seed, null);
   }
 
   /**
-   * Runs the sweep; when {@code inputs} is non-null the classifiers train on its rows (indexed like
-   * the rows of {@code train} that remain after the hold-out, see {@link #trainingRows}) instead of
-   * {@code train}'s cached features.
+   * Runs the sweep and reports the selected classifiers on every named test split (e.g. the source
+   * domain's test and the target domain's). When {@code inputs} is non-null the classifiers train on
+   * its rows (indexed like {@link #trainingRows}) instead of {@code train}'s cached features.
    */
-  public ProbeResult run(Features train, Features val, Features test, int numClasses, long seed, TrainingInputs inputs) {
-    Prepared p = prepare(train, val, test, numClasses, seed);
+  public ProbeResult run(
+      Features train, Features val, Map<String, Features> tests, int numClasses, long seed, TrainingInputs inputs) {
+    if (tests.isEmpty()) {
+      throw new IllegalArgumentException("the test split is missing or empty");
+    }
+    Prepared p = prepare(train, val, tests, numClasses, seed);
     int classes = p.classes;
     TrainingInputs rows = inputs;
     NDArray cached = null;
@@ -76,23 +82,19 @@ public final class LinearProbe {
           best = j;
         }
       }
-      double[][][] testAcc = sweep.accuracy(test, k);
-      double[] t1 = new double[config.reruns()];
-      double[] t5 = new double[config.reruns()];
-      for (int r = 0; r < config.reruns(); r++) {
-        t1[r] = testAcc[0][r][best];
-        t5[r] = testAcc[1][r][best];
+      Map<String, ProbeResult.TestScore> scores = new LinkedHashMap<>();
+      for (Map.Entry<String, Features> e : tests.entrySet()) {
+        double[][][] acc = sweep.accuracy(e.getValue(), k);
+        double[] t1 = new double[config.reruns()];
+        double[] t5 = new double[config.reruns()];
+        for (int r = 0; r < config.reruns(); r++) {
+          t1[r] = acc[0][r][best];
+          t5[r] = acc[1][r][best];
+        }
+        scores.put(e.getKey(), new ProbeResult.TestScore(e.getValue().size(), Summary.of(t1), k > 0 ? Summary.of(t5) : null));
       }
       return new ProbeResult(
-          classes,
-          p.train.size(),
-          p.val.size(),
-          test.size(),
-          config.learningRates(),
-          valTop1,
-          config.learningRates().get(best),
-          Summary.of(t1),
-          k > 0 ? Summary.of(t5) : null);
+          classes, p.train.size(), p.val.size(), config.learningRates(), valTop1, config.learningRates().get(best), scores);
     } finally {
       if (cached != null) {
         cached.close();
@@ -100,27 +102,41 @@ public final class LinearProbe {
     }
   }
 
+  private static Map<String, Features> orderedTests(String name, Features test) {
+    Map<String, Features> m = new LinkedHashMap<>();
+    m.put(name, test);
+    return m;
+  }
+
   /**
-   * The rows of {@code train} the classifiers train on when no validation split is given: the
-   * complement of the seeded hold-out, in the order {@link TrainingInputs} indices refer to.
+   * The rows of {@code train} the classifiers train on, in the order {@link TrainingInputs} indices
+   * refer to: all of them when a validation split is given, else the complement of the seeded hold-out.
    */
-  public int[] trainingRows(int trainSize, long seed) {
+  public int[] trainingRows(int trainSize, boolean valGiven, long seed) {
+    if (valGiven) {
+      return java.util.stream.IntStream.range(0, trainSize).toArray();
+    }
     return Splits.holdOut(trainSize, config.valFraction(), seed).rest();
   }
 
   private record Prepared(Features train, Features val, int classes) {}
 
-  private Prepared prepare(Features train, Features val, Features test, int numClasses, long seed) {
+  private Prepared prepare(Features train, Features val, Map<String, Features> tests, int numClasses, long seed) {
     requireLabelled(train, "train");
-    requireLabelled(test, "test");
+    for (Map.Entry<String, Features> e : tests.entrySet()) {
+      requireLabelled(e.getValue(), e.getKey());
+    }
     int classes = numClasses > 0 ? numClasses : train.maxLabelPlusOne();
     if (classes < 2) {
       throw new IllegalArgumentException("the train split has " + classes + " class(es); a classifier needs at least 2");
     }
     train.requireLabelsBelow(classes, "train");
-    test.requireLabelsBelow(classes, "test");
-    if (test.dim() != train.dim()) {
-      throw new IllegalArgumentException("train features have " + train.dim() + " dims, test features " + test.dim());
+    for (Map.Entry<String, Features> e : tests.entrySet()) {
+      e.getValue().requireLabelsBelow(classes, e.getKey());
+      if (e.getValue().dim() != train.dim()) {
+        throw new IllegalArgumentException(
+            "train features have " + train.dim() + " dims, " + e.getKey() + " features " + e.getValue().dim());
+      }
     }
     Features tr = train;
     Features va = val;

@@ -32,7 +32,7 @@ class RepresentationHealthTest {
     assertThat(r.dim()).isEqualTo(784);
     assertThat(r.collapsed()).isFalse();
     assertThat(r.effectiveRank()).isGreaterThan(20);
-    assertThat(r.normalizedStd()).isGreaterThan(0.2);
+    assertThat(r.relativeStd()).isBetween(0.3, 1.0);
   }
 
   @Test
@@ -40,7 +40,7 @@ class RepresentationHealthTest {
     HealthReport r = health.measure(Fmnist.constant(Fmnist.train().slice(0, 500), 64), 1);
     assertThat(r.collapsed()).isTrue();
     assertThat(r.effectiveRank()).isZero();
-    assertThat(r.normalizedStd()).isLessThan(1e-3);
+    assertThat(r.relativeStd()).isLessThan(1e-4);
     assertThat(r.deadFraction()).isEqualTo(1.0);
   }
 
@@ -78,7 +78,8 @@ class RepresentationHealthTest {
     HealthReport r = health.measure(Features.of(v, n, d, null), 1);
     assertThat(r.effectiveRank()).isGreaterThan(15.5);
     assertThat(r.effectiveRankRatio()).isGreaterThan(0.97);
-    assertThat(r.normalizedStd()).isBetween(0.9, 1.05);
+    assertThat(r.relativeStd()).isBetween(0.97, 1.0);
+    assertThat(r.meanStd()).isBetween(0.95, 1.05);
   }
 
   @Test
