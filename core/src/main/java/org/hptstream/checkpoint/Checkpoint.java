@@ -1,11 +1,13 @@
 package org.hptstream.checkpoint;
 
 import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hptstream.model.LoadReport;
+import org.hptstream.model.ParameterCopy;
 import org.hptstream.model.ResNet;
 import org.hptstream.model.ResNetConfig;
 import org.hptstream.model.TorchvisionWeights;
@@ -83,6 +85,16 @@ public final class Checkpoint implements AutoCloseable {
                     + ", the model is " + model.config().id());
         }
         return TorchvisionWeights.load(model, group(CheckpointDraft.BACKBONE), "checkpoint " + manifest.id(), false);
+    }
+
+    /**
+     * Copies a loaded group into parameters named like its arrays (e.g. the MoCo head or key
+     * encoder), all-or-nothing; see {@link ParameterCopy#copyExactly}.
+     *
+     * @return number of tensors copied
+     */
+    public int loadGroupInto(String group, Map<String, Parameter> parameters) {
+        return ParameterCopy.copyExactly(parameters, group(group), "checkpoint " + manifest.id() + ", group " + group);
     }
 
     /** Closes the loaded arrays. */

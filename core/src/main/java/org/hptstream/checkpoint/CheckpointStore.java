@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hptstream.model.ResNetConfig;
+import org.hptstream.model.TorchvisionWeights;
 
 /**
  * Where checkpoints live. Writes are atomic (a checkpoint is either fully there or absent); reads
@@ -58,6 +59,15 @@ public interface CheckpointStore {
     /**
      * Writes the verified backbone of {@code id} as an npz with torchvision names, loadable in
      * PyTorch through {@code ops/tools/npz_to_pth.py}.
+     *
+     * @throws CheckpointException if the checkpoint is missing or fails verification
      */
-    void exportBackbone(String id, Path npz);
+    default void exportBackbone(String id, Path npz) {
+        CheckpointManifest m = manifest(id).orElseThrow(() -> new CheckpointException("no checkpoint " + id));
+        try (NDManager manager = NDManager.newBaseManager();
+                Checkpoint c = get(id, ResNetConfig.parse(m.architecture()), Set.of(CheckpointDraft.BACKBONE),
+                        manager)) {
+            TorchvisionWeights.writeNpz(c.group(CheckpointDraft.BACKBONE), npz);
+        }
+    }
 }

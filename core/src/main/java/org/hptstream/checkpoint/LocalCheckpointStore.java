@@ -203,28 +203,6 @@ public final class LocalCheckpointStore implements CheckpointStore {
         return out;
     }
 
-    @Override
-    public void exportBackbone(String id, Path npz) {
-        CheckpointManifest m = manifest(id).orElseThrow(() -> new CheckpointException("no checkpoint " + id));
-        try (NDManager manager = NDManager.newBaseManager();
-                Checkpoint c = get(id, ResNetConfig.parse(m.architecture()), Set.of(CheckpointDraft.BACKBONE),
-                        manager)) {
-            Path dir = npz.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, npz.getFileName().toString(), ".tmp");
-            try {
-                try (OutputStream out = Files.newOutputStream(tmp)) {
-                    c.group(CheckpointDraft.BACKBONE).encode(out, NDList.Encoding.NPZ);
-                }
-                Files.move(tmp, npz, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new CheckpointException("cannot export backbone of " + id + " to " + npz, e);
-        }
-    }
-
     private static FileEntry writeGroup(Path dir, String group, NDList arrays) throws IOException {
         String name = group + ".npz";
         Path file = dir.resolve(name);

@@ -3,6 +3,7 @@ package org.hptstream.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
@@ -96,13 +97,14 @@ public final class Sgd {
         steps++;
     }
 
-    /** Sets the gradients of all trained parameters to zero, in place. */
+    /** Sets the gradients of all trained parameters to zero, in place (NaN-safe, unlike {@code g - g}). */
     public void zeroGradients() {
         NDIndex all = new NDIndex("...");
-        for (ParamGroup g : groups) {
-            for (Parameter p : g.parameters().values()) {
-                try (NDArray grad = p.getArray().getGradient()) {
-                    grad.set(all, 0f);
+        // set(index, Number) creates a scalar array it never closes: the scope closes it.
+        try (NDScope scope = new NDScope()) {
+            for (ParamGroup g : groups) {
+                for (Parameter p : g.parameters().values()) {
+                    p.getArray().getGradient().set(all, 0f);
                 }
             }
         }

@@ -91,6 +91,17 @@ class LocalCheckpointStoreTest {
                         .as(e.getKey()).isTrue();
             }
             assertThat(c.group("queue").get("queue").contentEquals(d.groups().get("queue").get("queue"))).isTrue();
+
+            ai.djl.nn.core.Linear head = ResNet.linear(32, 8);
+            head.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 32));
+            Map<String, Parameter> headParams = Map.of("0.weight", head.getParameters().get("weight"));
+            assertThat(c.loadGroupInto("head", headParams)).isEqualTo(1);
+            assertThat(headParams.get("0.weight").getArray().contentEquals(d.groups().get("head").get("0.weight")))
+                    .isTrue();
+            Map<String, Parameter> withBias = Map.of("0.weight", head.getParameters().get("weight"),
+                    "0.bias", head.getParameters().get("bias"));
+            assertThatThrownBy(() -> c.loadGroupInto("head", withBias))
+                    .hasMessageContaining("group head").hasMessageContaining("missing tensor 0.bias");
         }
         try (Checkpoint onlyBackbone = store.get(written.id(), ARCH, Set.of("backbone"), manager)) {
             assertThat(onlyBackbone.groups()).containsExactly("backbone");
