@@ -26,7 +26,7 @@ import java.util.function.Predicate;
  *
  * <p>Written by hand on NDArray ops because DJL's own {@code Optimizer} keeps its momentum buffers
  * private: they cannot be exported or restored, so a resumed job would not continue exactly. Here
- * {@link #state()} / {@link #loadState(NDList)} exchange the momentum buffers and the step count as
+ * {@link #state(NDManager)} / {@link #loadState(NDList)} exchange the momentum buffers and the step count as
  * named arrays. Updates are in place (no allocation per step besides short-lived temporaries, which
  * are closed).
  *
@@ -38,9 +38,9 @@ import java.util.function.Predicate;
  */
 public final class Sgd {
 
-    /** Name of the step counter in {@link #state()}. */
+    /** Name of the step counter in {@link #state(NDManager)}. */
     public static final String STEP_KEY = "step";
-    /** Suffix of momentum buffers in {@link #state()}: {@code <parameter name>.momentum_buffer}. */
+    /** Suffix of momentum buffers in {@link #state(NDManager)}: {@code <parameter name>.momentum_buffer}. */
     public static final String MOMENTUM_SUFFIX = ".momentum_buffer";
 
     private final double momentum;
