@@ -199,7 +199,7 @@ public final class Ingestor {
   }
 
   /** Producer of ImageBatch records with our Avro serializer; registry keys are read from the config. */
-  static Producer<String, ImageBatch> newProducer(Map<String, Object> producerConfig) {
+  public static Producer<String, ImageBatch> newProducer(Map<String, Object> producerConfig) {
     AvroSerializer<ImageBatch> values = new AvroSerializer<>(SchemaRegistryClient.fromConfigs(producerConfig));
     values.configure(producerConfig, false);
     Map<String, Object> kafka = new HashMap<>(producerConfig);

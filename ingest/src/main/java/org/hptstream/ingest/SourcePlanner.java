@@ -46,6 +46,8 @@ final class SourcePlanner {
         } catch (IOException e) {
           problems.add(source + ": cannot list folder: " + e.getMessage());
         }
+      } else if (!Files.isRegularFile(source)) {
+        problems.add(source + ": cannot read: not a regular file or folder");
       } else if (!Files.isReadable(source)) {
         problems.add(source + ": cannot read file (permission denied)");
       } else if (Idx.looksLikeIdx(source)) {
@@ -59,8 +61,14 @@ final class SourcePlanner {
       problems.add("--labels " + config.labels() + " needs exactly one IDX image file among the inputs, found "
           + idxFiles.size());
     }
-    if (config.labels() != null && !Files.isReadable(config.labels())) {
-      problems.add(config.labels() + ": cannot read label file");
+    if (config.labels() != null) {
+      if (!Files.exists(config.labels())) {
+        problems.add(config.labels() + ": no such label file");
+      } else if (!Files.isRegularFile(config.labels())) {
+        problems.add(config.labels() + ": cannot read label file: not a regular file");
+      } else if (!Files.isReadable(config.labels())) {
+        problems.add(config.labels() + ": cannot read label file (permission denied)");
+      }
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);
@@ -82,8 +90,10 @@ final class SourcePlanner {
             .toList();
         items.addAll(fromSet);
         totalBytes[0] += (long) n * set.size();
-      } catch (IOException e) {
+      } catch (InvalidImageDataException e) {
         problems.add(e.getMessage());
+      } catch (IOException e) {
+        problems.add(idx + (config.labels() == null ? "" : " / " + config.labels()) + ": cannot read: " + e);
       }
       listener.onSourceValidated(idx.toString());
     }
