@@ -35,9 +35,9 @@ public final class IngestCommand implements Callable<Integer> {
       description = "Image domain, " + DomainNames.REGEX + " (topic hpt.images.<domain>).")
   String domain;
 
-  @Option(names = {"-s", "--split"}, defaultValue = "UNLABELED",
-      description = "Split recorded with the images: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-  Split split;
+  @Option(names = {"-s", "--split"}, defaultValue = "unlabeled",
+      description = "Split recorded with the images: unlabeled, train, val, test (default ${DEFAULT-VALUE}).")
+  String split;
 
   @Option(names = {"-l", "--labels"}, description = "IDX label file for the IDX image file.")
   Path labels;
@@ -68,7 +68,13 @@ public final class IngestCommand implements Callable<Integer> {
     PrintStream err = System.err;
     IngestConfig config;
     try {
-      config = new IngestConfig(domain, split, inputs, labels, skipNonImages, null, compression, partitions, batchBytes);
+      Split parsedSplit;
+      try {
+        parsedSplit = Split.valueOf(split.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid --split '" + split + "': use unlabeled, train, val or test");
+      }
+      config = new IngestConfig(domain, parsedSplit, inputs, labels, skipNonImages, null, compression, partitions, batchBytes);
     } catch (IllegalArgumentException e) {
       err.println("hpt ingest: " + e.getMessage());
       return 2;
