@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.hptstream.data.ChannelStats;
 
 /**
  * MoCo v2's random view as batched NDArray ops (CPU or GPU): every image gets its own crop box,
@@ -28,11 +29,12 @@ public final class BatchAugmenter {
   private static final float[] GRAY = {0.2989f, 0.587f, 0.114f};
 
   private final AugmentConfig config;
-  private final Normalization norm;
+  private final ChannelStats norm;
 
-  public BatchAugmenter(AugmentConfig config, Normalization norm) {
+  /** @param norm the domain's own pixel statistics; one channel is expanded to RGB */
+  public BatchAugmenter(AugmentConfig config, ChannelStats norm) {
     this.config = config;
-    this.norm = norm.rgb();
+    this.norm = norm.expandTo(3);
   }
 
   public AugmentConfig config() {
@@ -90,7 +92,7 @@ public final class BatchAugmenter {
         NDArray g = Resample.gaussian(m, dev, sigma, s);
         x = resample(x, g, g);
       }
-      NDArray out = norm.apply(x);
+      NDArray out = normalize(x, norm);
       out.attach(owner);
       return out;
     }
@@ -102,6 +104,15 @@ public final class BatchAugmenter {
     NDArray x = images.toType(DataType.FLOAT32, false);
     x.attach(scope);
     return x;
+  }
+
+  /** {@code (x - mean) / std} per channel on a float [B,3,H,W] batch; the result belongs to x's manager. */
+  static NDArray normalize(NDArray x, ChannelStats stats) {
+    NDManager m = x.getManager();
+    try (NDArray mu = m.create(stats.mean(), new Shape(1, 3, 1, 1)).toDevice(x.getDevice(), false);
+        NDArray sd = m.create(stats.std(), new Shape(1, 3, 1, 1)).toDevice(x.getDevice(), false)) {
+      return x.sub(mu).divi(sd);
+    }
   }
 
   /** {@code ry [B,S,H] . x [B,C,H,W] . rx^T [B,W,S]} */

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
+import org.hptstream.data.ChannelStats;
 
 /**
  * Evaluation transform: resize the shorter side to {@code size / cropFraction}, centre-crop
@@ -14,18 +15,18 @@ import java.util.Arrays;
 public final class EvalTransform {
   private final int size;
   private final double cropFraction;
-  private final Normalization norm;
+  private final ChannelStats norm;
 
-  public EvalTransform(int size, double cropFraction, Normalization norm) {
+  public EvalTransform(int size, double cropFraction, ChannelStats norm) {
     if (size < 1 || !(cropFraction > 0 && cropFraction <= 1))
       throw new IllegalArgumentException("need size >= 1 and 0 < cropFraction <= 1");
     this.size = size;
     this.cropFraction = cropFraction;
-    this.norm = norm.rgb();
+    this.norm = norm.expandTo(3);
   }
 
   /** The paper's 224 px eval transform (resize 256, centre crop 224). */
-  public static EvalTransform imagenetStyle(int size, Normalization norm) {
+  public static EvalTransform imagenetStyle(int size, ChannelStats norm) {
     return new EvalTransform(size, 0.875, norm);
   }
 
@@ -52,7 +53,7 @@ public final class EvalTransform {
       NDArray rx = Resample.bilinear(m, dev, fill(b, left), lens, zeros, size, w);
       x = BatchAugmenter.resample(x, ry, rx).divi(255f);
       if (s[1] == 1) x = x.repeat(1, 3);
-      NDArray out = norm.apply(x);
+      NDArray out = BatchAugmenter.normalize(x, norm);
       out.attach(owner);
       return out;
     }

@@ -3,6 +3,7 @@ package org.hptstream.augment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import java.util.Random;
+import org.hptstream.data.ChannelStats;
 
 /**
  * MoCo's two independent views of each image (query view, key view). All draws of one call come from
@@ -11,7 +12,7 @@ import java.util.Random;
 public final class TwoViewAugmenter {
   private final BatchAugmenter augmenter;
 
-  public TwoViewAugmenter(AugmentConfig config, Normalization norm) {
+  public TwoViewAugmenter(AugmentConfig config, ChannelStats norm) {
     this.augmenter = new BatchAugmenter(config, norm);
   }
 
