@@ -1,0 +1,186 @@
+package org.hptstream.stack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real Kafka broker as its own process: one combined broker+controller KRaft node on 127.0.0.1,
+ * run from the jars that the build copies into {@code ops/stack/target/kafka-libs}.
+ */
+public final class BrokerProcess implements AutoCloseable {
+
+  private static final String LOG4J_CONFIG = "kafka-log4j2.properties";
+
+  /**
+   * How to run it.
+   *
+   * @param dir broker home: server.properties, log config and the {@code data} log dir live here
+   * @param port client (PLAINTEXT) port
+   * @param controllerPort KRaft controller port
+   * @param log file that receives the process output
+   * @param jvmArgs extra JVM options (heap)
+   */
+  public record Settings(Path dir, int port, int controllerPort, Path log, List<String> jvmArgs) {
+    public Settings {
+      jvmArgs = List.copyOf(jvmArgs);
+    }
+  }
+
+  private final JavaProcess process;
+  private final String bootstrapServers;
+
+  private BrokerProcess(JavaProcess process, String bootstrapServers) {
+    this.process = process;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /**
+   * Writes the configuration, formats the storage on first use (new cluster id) and starts the
+   * broker; call {@link #awaitReady} next.
+   */
+  public static BrokerProcess start(Settings settings) {
+    Path libs = KafkaLibs.dir();
+    Path dir = settings.dir().toAbsolutePath();
+    Path config = writeConfig(settings, dir);
+    String classpath = libs.resolve("*").toString();
+    List<String> jvm =
+        concat(settings.jvmArgs(), List.of("-Dlog4j2.configurationFile=" + dir.resolve(LOG4J_CONFIG), "-cp", classpath));
+    if (clusterId(dir).isEmpty()) {
+      JavaProcess format =
+          JavaProcess.launch(
+              "kafka storage format",
+              jvm,
+              List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+              settings.log());
+      format.awaitSuccess(Duration.ofMinutes(2));
+    }
+    JavaProcess broker = JavaProcess.launch("kafka", jvm, List.of("kafka.Kafka", config.toString()), settings.log());
+    return new BrokerProcess(broker, bootstrapFor(settings.port()));
+  }
+
+  private static Path writeConfig(Settings s, Path dir) {
+    Properties p = new Properties();
+    p.putAll(
+        Map.ofEntries(
+            Map.entry("process.roles", "broker,controller"),
+            Map.entry("node.id", "1"),
+            Map.entry("controller.quorum.voters", "1@127.0.0.1:" + s.controllerPort()),
+            Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + s.port() + ",CONTROLLER://127.0.0.1:" + s.controllerPort()),
+            Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + s.port()),
+            Map.entry("controller.listener.names", "CONTROLLER"),
+            Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+            Map.entry("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"),
+            Map.entry("log.dirs", dataDir(dir).toString()),
+            Map.entry("num.partitions", "1"),
+            // A single node: every internal topic must live with one replica.
+            Map.entry("offsets.topic.replication.factor", "1"),
+            Map.entry("transaction.state.log.replication.factor", "1"),
+            Map.entry("transaction.state.log.min.isr", "1"),
+            Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+            Map.entry("share.coordinator.state.topic.min.isr", "1"),
+            Map.entry("group.initial.rebalance.delay.ms", "0")));
+    Path config = dir.resolve("server.properties");
+    try {
+      Files.createDirectories(dir);
+      try (var out = Files.newBufferedWriter(config)) {
+        p.store(out, "written by hpt stack; rewritten on every start");
+      }
+      try (InputStream in = BrokerProcess.class.getResourceAsStream(LOG4J_CONFIG)) {
+        Files.copy(in, dir.resolve(LOG4J_CONFIG), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the broker configuration in " + dir, e);
+    }
+    return config;
+  }
+
+  private static Path dataDir(Path dir) {
+    return dir.resolve("data");
+  }
+
+  /** The cluster id the storage under {@code dir} was formatted with, if it was. */
+  public static Optional<String> clusterId(Path dir) {
+    Path meta = dataDir(dir.toAbsolutePath()).resolve("meta.properties");
+    if (!Files.isRegularFile(meta)) {
+      return Optional.empty();
+    }
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(meta)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + meta, e);
+    }
+    return Optional.ofNullable(p.getProperty("cluster.id"));
+  }
+
+  public static String bootstrapFor(int port) {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Asks whatever serves {@code bootstrapServers} for its cluster id; empty if no broker answers. */
+  public static Optional<String> askClusterId(String bootstrapServers, Duration timeout) {
+    int ms = (int) timeout.toMillis();
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms,
+            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+    try (Admin admin = Admin.create(config)) {
+      return Optional.of(
+          admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs(ms))
+              .clusterId()
+              .get(ms + 1000L, TimeUnit.MILLISECONDS));
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** Blocks until the broker answers an Admin describeCluster; fails with a pointer to the log. */
+  public BrokerProcess awaitReady(Duration timeout) {
+    process.awaitReady(
+        bootstrapServers, () -> askClusterId(bootstrapServers, Duration.ofSeconds(2)).isPresent(), timeout);
+    return this;
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public JavaProcess process() {
+    return process;
+  }
+
+  /** Stops the broker (SIGTERM: controlled shutdown; kill after 30 s). */
+  @Override
+  public void close() {
+    process.stop(Duration.ofSeconds(30));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    var all = new java.util.ArrayList<String>(a);
+    all.addAll(b);
+    return all;
+  }
+}

@@ -1,0 +1,235 @@
+package org.hptstream.stack;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The local stack behind {@code hpt stack}: a Kafka broker process and an Apicurio registry
+ * process (H2 file storage, so schema ids survive restarts), all data and logs under one directory.
+ * Both keep running after the JVM that started them exits.
+ *
+ * <p>Layout of the data directory: {@code kafka/} (broker config and log dirs), {@code registry/}
+ * (H2 database), {@code logs/kafka.log}, {@code logs/registry.log}, {@code *.pid}.
+ */
+public final class LocalStack {
+
+  /** Broker heap: enough for a dev stack, small enough to share a laptop with training. */
+  static final List<String> BROKER_JVM = List.of("-Xms128m", "-Xmx512m");
+
+  static final List<String> REGISTRY_JVM = List.of("-Xmx384m");
+
+  private static final Duration PROBE = Duration.ofSeconds(3);
+
+  /**
+   * @param dataDir where everything lives (default {@code <repo>/.hpt/stack})
+   * @param kafkaPort client port of the broker on 127.0.0.1
+   * @param controllerPort KRaft controller port on 127.0.0.1
+   * @param registryPort HTTP port of the registry on 127.0.0.1
+   * @param timeout how long {@link #up} waits for both to answer
+   */
+  public record Config(Path dataDir, int kafkaPort, int controllerPort, int registryPort, Duration timeout) {
+    public static final int DEFAULT_KAFKA_PORT = 9092;
+    public static final int DEFAULT_CONTROLLER_PORT = 9093;
+    public static final int DEFAULT_REGISTRY_PORT = 8081;
+
+    public Config {
+      dataDir = dataDir == null ? defaultDataDir() : dataDir.toAbsolutePath().normalize();
+    }
+
+    /** {@code <repo>/.hpt/stack} (git-ignored), or {@code ./.hpt/stack} outside a checkout. */
+    public static Path defaultDataDir() {
+      return HptPaths.home().orElse(Path.of("").toAbsolutePath()).resolve(".hpt").resolve("stack");
+    }
+
+    public String bootstrapServers() {
+      return BrokerProcess.bootstrapFor(kafkaPort);
+    }
+
+    public String registryUrl() {
+      return RegistryProcess.urlFor(registryPort);
+    }
+  }
+
+  /** What answers where: a broker (with its cluster id) and a registry, either may be absent. */
+  public record Status(String bootstrapServers, Optional<String> clusterId, String registryUrl, boolean registryAnswers) {
+    public boolean kafkaAnswers() {
+      return clusterId.isPresent();
+    }
+
+    public boolean allAnswer() {
+      return kafkaAnswers() && registryAnswers;
+    }
+
+    /** Human-readable lines, one per component. */
+    public List<String> describe() {
+      return List.of(
+          String.format("kafka     %-45s %s", bootstrapServers,
+              clusterId.map(id -> "answers (cluster id " + id + ")").orElse("does not answer")),
+          String.format("registry  %-45s %s", registryUrl, registryAnswers ? "answers" : "does not answer"));
+    }
+  }
+
+  private final Config config;
+
+  public LocalStack(Config config) {
+    this.config = config;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** Asks a broker and a registry whether they answer; starts and stops nothing. */
+  public static Status status(String bootstrapServers, String registryUrl) {
+    return new Status(
+        bootstrapServers,
+        BrokerProcess.askClusterId(bootstrapServers, PROBE),
+        registryUrl,
+        RegistryProcess.answers(registryUrl));
+  }
+
+  /** Status of this stack's own endpoints. */
+  public Status status() {
+    return status(config.bootstrapServers(), config.registryUrl());
+  }
+
+  /**
+   * Starts whatever of broker and registry is not already running and waits until both answer.
+   * Harmless when the stack already runs: it asks each endpoint first and keeps what answers, if it
+   * belongs to this data directory (broker: same cluster id; registry: the recorded process).
+   *
+   * @throws StackException with a pointer to the log when a component does not come up; what this
+   *     call started is stopped again
+   */
+  public Status up(PrintStream out) {
+    Path dir = config.dataDir();
+    RegistryProcess registry = null;
+    BrokerProcess broker = null;
+    try {
+      if (registryRunning()) {
+        out.println("registry  already running at " + config.registryUrl());
+      } else {
+        requireFree(config.registryPort(), "registry");
+        registry =
+            RegistryProcess.start(
+                new RegistryProcess.Settings(config.registryPort(), dir.resolve("registry"), registryLog(), REGISTRY_JVM));
+        PidFile.write(registryPid(), registry.process().handle());
+      }
+      if (brokerRunning()) {
+        out.println("kafka     already running at " + config.bootstrapServers());
+      } else {
+        requireFree(config.kafkaPort(), "kafka");
+        requireFree(config.controllerPort(), "kafka controller");
+        broker =
+            BrokerProcess.start(
+                new BrokerProcess.Settings(
+                    dir.resolve("kafka"), config.kafkaPort(), config.controllerPort(), kafkaLog(), BROKER_JVM));
+        PidFile.write(kafkaPid(), broker.process().handle());
+      }
+      long t0 = System.nanoTime();
+      if (broker != null) {
+        broker.awaitReady(config.timeout());
+        out.printf("kafka     started at %s (pid %d), log %s%n", broker.bootstrapServers(), broker.process().pid(), kafkaLog());
+      }
+      if (registry != null) {
+        registry.awaitReady(config.timeout().minusNanos(System.nanoTime() - t0));
+        out.printf("registry  started at %s (pid %d), log %s%n", registry.url(), registry.process().pid(), registryLog());
+      }
+    } catch (RuntimeException e) {
+      // Leave no half-started stack behind.
+      if (broker != null) {
+        broker.close();
+        PidFile.delete(kafkaPid());
+      }
+      if (registry != null) {
+        registry.close();
+        PidFile.delete(registryPid());
+      }
+      throw e;
+    }
+    return status();
+  }
+
+  private boolean brokerRunning() {
+    Optional<String> answering = BrokerProcess.askClusterId(config.bootstrapServers(), PROBE);
+    if (answering.isEmpty()) {
+      return false;
+    }
+    Optional<String> ours = BrokerProcess.clusterId(config.dataDir().resolve("kafka"));
+    if (!answering.equals(ours)) {
+      throw new StackException(
+          "a Kafka cluster (id " + answering.get() + ") already answers at " + config.bootstrapServers()
+              + " but it is not the stack in " + config.dataDir() + "; stop it or pick another --kafka-port");
+    }
+    return true;
+  }
+
+  private boolean registryRunning() {
+    if (!RegistryProcess.answers(config.registryUrl())) {
+      return false;
+    }
+    if (PidFile.read(registryPid()).isEmpty()) {
+      throw new StackException(
+          "a schema registry already answers at " + config.registryUrl() + " but it was not started from "
+              + config.dataDir() + "; stop it or pick another --registry-port");
+    }
+    return true;
+  }
+
+  private static void requireFree(int port, String what) {
+    if (!FreePort.isFree(port)) {
+      throw new StackException(
+          "port " + port + " on 127.0.0.1 (for " + what + ") is taken by something that does not answer as "
+              + what + "; free it or pick another port");
+    }
+  }
+
+  /**
+   * Stops the broker and the registry this data directory started (SIGTERM, wait, then kill).
+   * Harmless when nothing runs.
+   */
+  public void down(PrintStream out) {
+    boolean registryStopped = stop("registry", registryPid(), registryLog(), Duration.ofSeconds(20), out);
+    boolean kafkaStopped = stop("kafka", kafkaPid(), kafkaLog(), Duration.ofSeconds(30), out);
+    // Say so when something else serves our ports: it is not ours to stop.
+    Status left = status();
+    if (!registryStopped && left.registryAnswers()) {
+      out.println("registry  note: something still answers at " + left.registryUrl() + " (not started from " + config.dataDir() + ")");
+    }
+    if (!kafkaStopped && left.kafkaAnswers()) {
+      out.println("kafka     note: something still answers at " + left.bootstrapServers() + " (not started from " + config.dataDir() + ")");
+    }
+  }
+
+  /** Stops the process recorded in {@code pidFile}; returns whether there was one. */
+  private static boolean stop(String name, Path pidFile, Path log, Duration grace, PrintStream out) {
+    Optional<ProcessHandle> running = PidFile.read(pidFile);
+    if (running.isEmpty()) {
+      out.printf("%-9s not running%n", name);
+    } else {
+      boolean clean = JavaProcess.adopt(name, running.get(), log).stop(grace);
+      out.printf("%-9s stopped (pid %d%s)%n", name, running.get().pid(), clean ? "" : ", killed after " + grace.toSeconds() + " s");
+    }
+    PidFile.delete(pidFile);
+    return running.isPresent();
+  }
+
+  private Path kafkaPid() {
+    return config.dataDir().resolve("kafka.pid");
+  }
+
+  private Path registryPid() {
+    return config.dataDir().resolve("registry.pid");
+  }
+
+  public Path kafkaLog() {
+    return config.dataDir().resolve("logs").resolve("kafka.log");
+  }
+
+  public Path registryLog() {
+    return config.dataDir().resolve("logs").resolve("registry.log");
+  }
+}

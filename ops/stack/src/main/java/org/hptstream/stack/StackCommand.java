@@ -1,0 +1,108 @@
+package org.hptstream.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hpt stack up|down|status}: the local Kafka broker + schema registry for development. */
+@Command(
+    name = "stack",
+    mixinStandardHelpOptions = true,
+    description = "Local Kafka broker + Apicurio schema registry (Confluent-compatible API), as background processes.",
+    subcommands = {StackCommand.Up.class, StackCommand.Down.class, StackCommand.StatusCmd.class})
+public final class StackCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.err);
+  }
+
+  /** Runs {@code stack} on its own (same as {@code hpt stack ...}). */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new StackCommand()).execute(args));
+  }
+
+  /** Where the stack lives and which ports it binds. */
+  static final class Where {
+    @Option(names = "--data-dir", description = "Data and logs of the stack (default: <repo>/.hpt/stack).")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker client port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--controller-port", defaultValue = "9093", description = "KRaft controller port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int controllerPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Registry HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    LocalStack stack(Duration timeout) {
+      return new LocalStack(new LocalStack.Config(dataDir, kafkaPort, controllerPort, registryPort, timeout));
+    }
+  }
+
+  @Command(name = "up", mixinStandardHelpOptions = true,
+      description = "Start the broker and the registry unless they already run; wait until both answer.")
+  static final class Up implements Callable<Integer> {
+    @CommandLine.Mixin Where where = new Where();
+
+    @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for both to answer (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+      LocalStack stack = where.stack(Duration.ofSeconds(timeoutSeconds));
+      try {
+        LocalStack.Status status = stack.up(System.out);
+        System.out.println("data in " + stack.config().dataDir());
+        System.out.println("export HPT_BOOTSTRAP_SERVERS=" + status.bootstrapServers());
+        System.out.println("export HPT_SCHEMA_REGISTRY_URL=" + status.registryUrl());
+        return 0;
+      } catch (StackException e) {
+        System.err.println("hpt stack up: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  @Command(name = "down", mixinStandardHelpOptions = true,
+      description = "Stop the broker and the registry started from the data directory (SIGTERM, then kill).")
+  static final class Down implements Callable<Integer> {
+    @CommandLine.Mixin Where where = new Where();
+
+    @Override
+    public Integer call() {
+      try {
+        where.stack(Duration.ZERO).down(System.out);
+        return 0;
+      } catch (StackException e) {
+        System.err.println("hpt stack down: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Say what answers where. Exit code 0 when both broker and registry answer, else 1.")
+  static final class StatusCmd implements Callable<Integer> {
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:HPT_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+        description = "Kafka to ask (env HPT_BOOTSTRAP_SERVERS; default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", defaultValue = "${env:HPT_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
+        description = "Registry to ask (env HPT_SCHEMA_REGISTRY_URL; default: ${DEFAULT-VALUE}).")
+    String registryUrl;
+
+    @Override
+    public Integer call() {
+      LocalStack.Status status = LocalStack.status(bootstrapServers, registryUrl);
+      status.describe().forEach(System.out::println);
+      return status.allAnswer() ? 0 : 1;
+    }
+  }
+}
