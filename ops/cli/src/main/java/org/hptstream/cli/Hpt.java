@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Hpt.Version.class,
     description = "HPT Stream: continual self-supervised pretraining on Kafka image streams.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      org.hptstream.ingest.IngestCommand.class,
+    })
 public final class Hpt implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
