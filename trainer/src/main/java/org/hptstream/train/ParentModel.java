@@ -1,13 +1,13 @@
 package org.hptstream.train;
 
-import ai.djl.ndarray.NDArray;
-import java.util.Map;
+import ai.djl.ndarray.NDList;
 import org.hptstream.model.ResNetConfig;
 
 /**
- * The backbone an HPT-family job starts from: architecture and tensors by torchvision name (running
- * stats included), e.g. read from a parent checkpoint or a torchvision export.
+ * The backbone an HPT-family job starts from: architecture and named tensors (torchvision names,
+ * running stats included), e.g. read from a parent checkpoint.
  *
- * @param source where it came from, for the manifest and messages
+ * @param id the parent checkpoint's id (recorded as the child's parent)
+ * @param loadReport what the load verified, for logs
  */
-public record ParentModel(ResNetConfig arch, Map<String, NDArray> backbone, String source) {}
+public record ParentModel(ResNetConfig arch, NDList backbone, String id, String loadReport) {}

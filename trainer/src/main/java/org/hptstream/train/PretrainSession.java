@@ -3,15 +3,15 @@ package org.hptstream.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.hptstream.augment.AugmentRandom;
 import org.hptstream.augment.TwoViewAugmenter;
 import org.hptstream.data.ChannelStats;
 import org.hptstream.data.ImageSet;
+import org.hptstream.model.ParameterCopy;
 import org.hptstream.model.ResNetConfig;
 import org.hptstream.moco.MocoModel;
 import org.hptstream.moco.MocoTrainer;
@@ -68,10 +68,8 @@ public final class PretrainSession implements AutoCloseable {
       Random init = AugmentRandom.forStep(config.seed(), 0, AugmentRandom.STREAM_INIT);
       this.model = new MocoModel(manager, arch, config.moco(), init);
       if (parent != null) {
-        List<String> problems = new ArrayList<>();
-        TrainState.loadNamed("parent " + parent.source(), parent.backbone(), model.query().backboneParameters(), problems);
-        if (!problems.isEmpty())
-          throw new IllegalArgumentException("parent backbone does not fit " + arch.id() + ": " + String.join("; ", problems));
+        // all-or-nothing, every tensor by name and shape: a silently unloaded parent would look like HPT
+        ParameterCopy.copyExactly(model.query().backboneParameters(), parent.backbone(), "parent " + parent.id());
         model.copyQueryToKey();
       }
       this.sgd = switch (strategy) {
@@ -147,12 +145,12 @@ public final class PretrainSession implements AutoCloseable {
   }
 
   /** Copies of the full state, owned by {@code into}. */
-  public Map<String, Map<String, NDArray>> capture(NDManager into) {
+  public Map<String, NDList> capture(NDManager into) {
     return TrainState.capture(into, model, sgd);
   }
 
   /** Restores a captured state and the step counter (resume). */
-  public void restore(Map<String, Map<String, NDArray>> groups, int queuePointer, long doneSteps) {
+  public void restore(Map<String, NDList> groups, int queuePointer, long doneSteps) {
     if (doneSteps < 0 || doneSteps > config.steps())
       throw new IllegalArgumentException("checkpoint step " + doneSteps + " outside job of " + config.steps() + " steps");
     TrainState.restore(groups, model, sgd, queuePointer);
