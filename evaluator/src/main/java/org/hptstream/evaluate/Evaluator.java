@@ -244,7 +244,10 @@ public final class Evaluator {
       }
       Map<String, Object> params = new LinkedHashMap<>(config.knn().describe());
       params.put("k_used", r.k());
-      return new Outcome(params, Map.of("train", r.trainSize(), "test", r.testSize()), m);
+      Map<String, Integer> sizes = new LinkedHashMap<>();
+      sizes.put("train", r.trainSize());
+      sizes.put("test", r.testSize());
+      return new Outcome(params, sizes, m);
     }
 
     Outcome health() {
