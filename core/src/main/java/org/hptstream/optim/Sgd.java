@@ -81,9 +81,8 @@ public final class Sgd {
                 try (NDArray grad = w.getGradient()) {
                     NDArray v = buffers.computeIfAbsent(e.getKey(), k -> w.zerosLike());
                     if (wd != 0f) {
-                        try (NDArray decay = w.mul(wd);
-                                NDArray d = grad.add(decay)) {
-                            v.muli(momentum).addi(d);
+                        try (NDArray d = w.mul(wd)) {
+                            v.muli(momentum).addi(d.addi(grad));
                         }
                     } else {
                         v.muli(momentum).addi(grad);
