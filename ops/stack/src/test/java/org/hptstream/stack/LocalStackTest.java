@@ -55,6 +55,8 @@ class LocalStackTest {
     assertThat(cli.exitValue()).as(cliOut).isZero();
     assertThat(cliOut).contains("export HPT_BOOTSTRAP_SERVERS=" + config.bootstrapServers());
     assertThat(stack.status().allAnswer()).isTrue();
+    // Later commands without port options find the ports of that `up`.
+    assertThat(LocalStack.Config.resolve(dir, null, null, null, config.timeout())).isEqualTo(config);
 
     // A second `up` asks, finds both running and starts nothing.
     String pids = pids();
