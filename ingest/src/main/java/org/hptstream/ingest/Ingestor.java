@@ -51,6 +51,7 @@ public final class Ingestor {
   public IngestResult run(IngestConfig config, IngestListener listener) throws InvalidInputException {
     long t0 = System.nanoTime();
     SourcePlanner.Plan plan = SourcePlanner.plan(config, listener);
+    long validated = System.nanoTime();
     String topic = TopicNames.images(config.domain());
 
     Map<String, Object> producerConfig = producerConfig(config);
@@ -97,7 +98,7 @@ public final class Ingestor {
     }
     long end = System.nanoTime();
     return new IngestResult(topic, limits, sender.acknowledged(), sender.failed(), notSent, plan.skipped(),
-        end - t0, end - s0);
+        end - t0, validated - t0, end - s0);
   }
 
   /** Greedy cut in input order; an image too large for any batch is an input error. */
