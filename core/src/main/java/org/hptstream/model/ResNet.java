@@ -15,6 +15,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -177,13 +178,23 @@ public final class ResNet {
     }
 
     /**
-     * Convenience forward of the whole {@link #block()}.
+     * Forward of the whole {@link #block()}: logits with a classifier, else features. Results belong
+     * to {@code images}' manager.
      *
      * @param training BN mode: batch statistics (and running-stat updates) when {@code true}
      */
     public NDArray forward(NDArray images, boolean training) {
-        return block.forward(new ai.djl.training.ParameterStore(images.getManager(), false),
-                new NDList(images), training).singletonOrThrow();
+        return run(block, images, training);
+    }
+
+    /** Forward of the {@link #backbone()} only: {@code (N, featureDim)} pooled features. */
+    public NDArray features(NDArray images, boolean training) {
+        return run(backbone, images, training);
+    }
+
+    private static NDArray run(Block b, NDArray images, boolean training) {
+        return b.forward(new ParameterStore(images.getManager(), false), new NDList(images), training)
+                .singletonOrThrow();
     }
 
     /** Builds the DJL blocks and records torchvision names for their parameters, in order. */

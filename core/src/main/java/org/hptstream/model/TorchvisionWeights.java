@@ -3,7 +3,6 @@ package org.hptstream.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import java.io.BufferedInputStream;
@@ -46,7 +45,6 @@ public final class TorchvisionWeights {
             List.of("module.encoder_q.", "encoder_q.", "module.", "backbone.", "");
 
     private static final String BATCH_COUNTER = "num_batches_tracked";
-    private static final NDIndex ALL = new NDIndex("...");
 
     private TorchvisionWeights() {}
 
@@ -176,31 +174,35 @@ public final class TorchvisionWeights {
         if (!problems.isEmpty()) {
             throw new WeightLoadException(source, problems);
         }
-        for (Map.Entry<Parameter, NDArray> c : copies.entrySet()) {
-            NDArray target = c.getKey().getArray();
-            NDArray src = c.getValue();
-            if (src.getDataType() != target.getDataType() || !src.getDevice().equals(target.getDevice())) {
-                src = src.toDevice(target.getDevice(), false).toType(target.getDataType(), false);
-            }
-            target.set(ALL, src);
-        }
+        ParameterCopy.copyValidated(copies);
         return new LoadReport(source, backbone.size() - missing.size(), backbone.size(), fcFits,
                 prefix, skippedHead, skippedOther, counters);
     }
 
     /**
      * Writes the model's tensors as an uncompressed npz with torchvision names (backbone, running
-     * stats included, and {@code fc} if {@code includeFc} and present), atomically (temp file + move).
+     * stats included, and {@code fc} if {@code includeFc} and present), atomically.
      */
     public static void export(ResNet model, boolean includeFc, Path npz) {
         Map<String, Parameter> params = includeFc ? model.namedParameters() : model.backboneParameters();
+        NDManager owner = anyArray(model).getManager();
+        try (NDManager scratch = owner.newSubManager()) {
+            writeNpz(namedCopies(params, scratch), npz);
+        }
+    }
+
+    /**
+     * Writes named arrays as an uncompressed npz, atomically: into a temp file next to {@code npz},
+     * then renamed over it, so readers never see a partial file.
+     */
+    public static void writeNpz(NDList named, Path npz) {
         try {
             Path dir = npz.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, npz.getFileName().toString(), ".tmp");
             try {
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-                    write(params, out);
+                    named.encode(out, NDList.Encoding.NPZ);
                 }
                 Files.move(tmp, npz, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
@@ -208,15 +210,6 @@ public final class TorchvisionWeights {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + npz, e);
-        }
-    }
-
-    /** Writes named parameters as npz to {@code out} (not closed). */
-    public static void write(Map<String, Parameter> params, OutputStream out) throws IOException {
-        NDManager owner = params.values().iterator().next().getArray().getManager();
-        try (NDManager scratch = owner.newSubManager();
-                NDList list = namedCopies(params, scratch)) {
-            list.encode(out, NDList.Encoding.NPZ);
         }
     }
 

@@ -3,6 +3,7 @@ package org.hptstream.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import java.util.function.Predicate;
  *
  * <p>Written by hand on NDArray ops because DJL's own {@code Optimizer} keeps its momentum buffers
  * private: they cannot be exported or restored, so a resumed job would not continue exactly. Here
- * {@link #state()} / {@link #loadState(NDList)} exchange the momentum buffers and the step count as
+ * {@link #state(NDManager)} / {@link #loadState(NDList)} exchange the momentum buffers and the step count as
  * named arrays. Updates are in place (no allocation per step besides short-lived temporaries, which
  * are closed).
  *
@@ -37,9 +38,9 @@ import java.util.function.Predicate;
  */
 public final class Sgd {
 
-    /** Name of the step counter in {@link #state()}. */
+    /** Name of the step counter in {@link #state(NDManager)}. */
     public static final String STEP_KEY = "step";
-    /** Suffix of momentum buffers in {@link #state()}: {@code <parameter name>.momentum_buffer}. */
+    /** Suffix of momentum buffers in {@link #state(NDManager)}: {@code <parameter name>.momentum_buffer}. */
     public static final String MOMENTUM_SUFFIX = ".momentum_buffer";
 
     private final double momentum;
@@ -96,13 +97,14 @@ public final class Sgd {
         steps++;
     }
 
-    /** Sets the gradients of all trained parameters to zero, in place. */
+    /** Sets the gradients of all trained parameters to zero, in place (NaN-safe, unlike {@code g - g}). */
     public void zeroGradients() {
         NDIndex all = new NDIndex("...");
-        for (ParamGroup g : groups) {
-            for (Parameter p : g.parameters().values()) {
-                try (NDArray grad = p.getArray().getGradient()) {
-                    grad.set(all, 0f);
+        // set(index, Number) creates a scalar array it never closes: the scope closes it.
+        try (NDScope scope = new NDScope()) {
+            for (ParamGroup g : groups) {
+                for (Parameter p : g.parameters().values()) {
+                    p.getArray().getGradient().set(all, 0f);
                 }
             }
         }

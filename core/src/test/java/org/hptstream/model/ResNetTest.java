@@ -83,9 +83,7 @@ class ResNetTest {
             NDArray logits = net.forward(x, false);
             assertThat(logits.getShape()).isEqualTo(new Shape(2, 1000));
             assertThat(logits.isNaN().any().getBoolean()).isFalse();
-            NDArray features = net.backbone().forward(
-                    new ai.djl.training.ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
-            assertThat(features.getShape()).isEqualTo(new Shape(2, 2048));
+            assertThat(net.features(x, false).getShape()).isEqualTo(new Shape(2, 2048));
         }
     }
 

@@ -57,16 +57,12 @@ class TorchvisionWeightsTest {
                 assertThat(report.skippedHead()).isEmpty();
 
                 NDArray x = io.get("input");
-                NDArray features = net.backbone().forward(
-                        new ai.djl.training.ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
-                assertClose(features, io.get("features"), 1e-5);
+                assertClose(net.features(x, false), io.get("features"), 1e-5);
                 assertClose(net.forward(x, false), io.get("logits"), 1e-5);
                 // train-mode BN: batch statistics, and running stats updated with PyTorch's momentum 0.1.
                 // Batch statistics over few values amplify float32 rounding: PyTorch's own float32 and
                 // float64 results differ by up to 1e-4 on these fixtures, hence the looser bound.
-                NDArray trainFeatures = net.backbone().forward(
-                        new ai.djl.training.ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
-                assertClose(trainFeatures, io.get("train_features"), 5e-4);
+                assertClose(net.features(x, true), io.get("train_features"), 5e-4);
                 assertClose(net.backboneParameters().get("bn1.running_mean").getArray(),
                         io.get("bn1_running_mean_after_train"), 1e-6);
             }

@@ -127,4 +127,29 @@ final class TestData {
     }
     return out;
   }
+
+  /** Raw records of a topic (e.g. a dead-letter topic), read from the beginning to the end. */
+  static List<ConsumerRecord<byte[], byte[]>> readAllRaw(KafkaStackFixture stack, String topic) {
+    Map<String, Object> c = new HashMap<>();
+    c.put("bootstrap.servers", stack.bootstrapServers());
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      var infos = consumer.listTopics(Duration.ofSeconds(10)).get(topic);
+      if (infos == null) {
+        return out;
+      }
+      List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (System.currentTimeMillis() < deadline
+          && parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -136,6 +138,9 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** Asks whatever serves {@code bootstrapServers} for its cluster id; empty if no broker answers. */
   public static Optional<String> askClusterId(String bootstrapServers, Duration timeout) {
+    if (!anyAccepts(bootstrapServers)) {
+      return Optional.empty(); // no listener at all: skip the Admin client's retries until timeout
+    }
     int ms = (int) timeout.toMillis();
     Map<String, Object> config =
         Map.of(
@@ -155,6 +160,25 @@ public final class BrokerProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       return Optional.empty();
     }
+  }
+
+  /** Whether any {@code host:port} of a bootstrap list accepts a TCP connection. */
+  private static boolean anyAccepts(String bootstrapServers) {
+    for (String server : bootstrapServers.split(",")) {
+      String hostPort = server.trim().replaceFirst("^[A-Za-z_]+://", "");
+      int colon = hostPort.lastIndexOf(':');
+      if (colon < 0) {
+        return true; // not ours to parse: let the Admin client judge
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(
+            new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))), 2000);
+        return true;
+      } catch (IOException | RuntimeException e) {
+        // try the next one
+      }
+    }
+    return false;
   }
 
   /** Blocks until the broker answers an Admin describeCluster; fails with a pointer to the log. */

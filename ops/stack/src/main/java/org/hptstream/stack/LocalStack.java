@@ -105,24 +105,31 @@ public final class LocalStack {
    *     call started is stopped again
    */
   public Status up(PrintStream out) {
+    // Decide everything before starting anything, so a refusal leaves no process behind.
+    boolean registryUp = registryRunning();
+    boolean kafkaUp = brokerRunning();
+    if (!registryUp) {
+      requireFree(config.registryPort(), "registry");
+    }
+    if (!kafkaUp) {
+      requireFree(config.kafkaPort(), "kafka");
+      requireFree(config.controllerPort(), "kafka controller");
+    }
     Path dir = config.dataDir();
     RegistryProcess registry = null;
     BrokerProcess broker = null;
     try {
-      if (registryRunning()) {
+      if (registryUp) {
         out.println("registry  already running at " + config.registryUrl());
       } else {
-        requireFree(config.registryPort(), "registry");
         registry =
             RegistryProcess.start(
                 new RegistryProcess.Settings(config.registryPort(), dir.resolve("registry"), registryLog(), REGISTRY_JVM));
         PidFile.write(registryPid(), registry.process().handle());
       }
-      if (brokerRunning()) {
+      if (kafkaUp) {
         out.println("kafka     already running at " + config.bootstrapServers());
       } else {
-        requireFree(config.kafkaPort(), "kafka");
-        requireFree(config.controllerPort(), "kafka controller");
         broker =
             BrokerProcess.start(
                 new BrokerProcess.Settings(
@@ -192,29 +199,32 @@ public final class LocalStack {
    * Harmless when nothing runs.
    */
   public void down(PrintStream out) {
-    boolean registryStopped = stop("registry", registryPid(), registryLog(), Duration.ofSeconds(20), out);
-    boolean kafkaStopped = stop("kafka", kafkaPid(), kafkaLog(), Duration.ofSeconds(30), out);
+    Optional<ProcessHandle> registry = PidFile.read(registryPid());
+    Optional<ProcessHandle> kafka = PidFile.read(kafkaPid());
+    // Both get SIGTERM at once, so their shutdowns overlap.
+    registry.ifPresent(ProcessHandle::destroy);
+    kafka.ifPresent(ProcessHandle::destroy);
+    stop("registry", registry, registryLog(), Duration.ofSeconds(20), out);
+    stop("kafka", kafka, kafkaLog(), Duration.ofSeconds(30), out);
+    PidFile.delete(registryPid());
+    PidFile.delete(kafkaPid());
     // Say so when something else serves our ports: it is not ours to stop.
     Status left = status();
-    if (!registryStopped && left.registryAnswers()) {
+    if (left.registryAnswers()) {
       out.println("registry  note: something still answers at " + left.registryUrl() + " (not started from " + config.dataDir() + ")");
     }
-    if (!kafkaStopped && left.kafkaAnswers()) {
+    if (left.kafkaAnswers()) {
       out.println("kafka     note: something still answers at " + left.bootstrapServers() + " (not started from " + config.dataDir() + ")");
     }
   }
 
-  /** Stops the process recorded in {@code pidFile}; returns whether there was one. */
-  private static boolean stop(String name, Path pidFile, Path log, Duration grace, PrintStream out) {
-    Optional<ProcessHandle> running = PidFile.read(pidFile);
+  private static void stop(String name, Optional<ProcessHandle> running, Path log, Duration grace, PrintStream out) {
     if (running.isEmpty()) {
       out.printf("%-9s not running%n", name);
-    } else {
-      boolean clean = JavaProcess.adopt(name, running.get(), log).stop(grace);
-      out.printf("%-9s stopped (pid %d%s)%n", name, running.get().pid(), clean ? "" : ", killed after " + grace.toSeconds() + " s");
+      return;
     }
-    PidFile.delete(pidFile);
-    return running.isPresent();
+    boolean clean = JavaProcess.adopt(name, running.get(), log).stop(grace);
+    out.printf("%-9s stopped (pid %d%s)%n", name, running.get().pid(), clean ? "" : ", killed after " + grace.toSeconds() + " s");
   }
 
   private Path kafkaPid() {
