@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       org.hptstream.ingest.IngestCommand.class,
+      org.hptstream.train.PretrainCommand.class,
     })
 public final class Hpt implements Runnable {
 
