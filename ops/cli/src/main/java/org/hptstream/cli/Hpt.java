@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       org.hptstream.ingest.IngestCommand.class,
       org.hptstream.stack.StackCommand.class,
+      org.hptstream.train.PretrainCommand.class,
     })
 public final class Hpt implements Runnable {
 
