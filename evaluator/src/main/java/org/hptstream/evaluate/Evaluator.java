@@ -162,7 +162,9 @@ public final class Evaluator {
     }
 
     Features features(ImageSet images) {
-      return cache.get(new FeatureCache.Key(backbone.sha256(), images.contentHash(), backbone.transforms().id()),
+      // The backbone's hash and its normalisation together determine the features.
+      String model = backbone.sha256() + "-" + Integer.toHexString(backbone.normalization().hashCode());
+      return cache.get(new FeatureCache.Key(model, images.contentHash(), backbone.transforms().id()),
           () -> extractor.extract(images, manager));
     }
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       org.hptstream.ingest.IngestCommand.class,
       org.hptstream.stack.StackCommand.class,
       org.hptstream.train.PretrainCommand.class,
+      org.hptstream.evaluate.EvaluateCommand.class,
     })
 public final class Hpt implements Runnable {
 
