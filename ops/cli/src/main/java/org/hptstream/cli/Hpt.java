@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       org.hptstream.stack.StackCommand.class,
       org.hptstream.train.PretrainCommand.class,
       org.hptstream.evaluate.EvaluateCommand.class,
+      org.hptstream.demo.DemoCommand.class,
     })
 public final class Hpt implements Runnable {
 
