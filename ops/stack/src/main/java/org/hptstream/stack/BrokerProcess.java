@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -203,7 +204,7 @@ public final class BrokerProcess implements AutoCloseable {
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
-    var all = new java.util.ArrayList<String>(a);
+    List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
   }

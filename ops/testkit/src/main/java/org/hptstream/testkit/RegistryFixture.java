@@ -49,9 +49,10 @@ public final class RegistryFixture implements AutoCloseable {
         fixture.process.awaitReady(READY_TIMEOUT);
         return fixture;
       } catch (StackException e) {
+        boolean exitedEarly = !fixture.process.process().isAlive();
         fixture.close();
         last = e;
-        if (fixture.process.process().exitCode().isEmpty()) {
+        if (!exitedEarly) {
           break; // it ran but did not answer: another port will not help
         }
         // it exited early, most likely because another process took the port in between: retry
