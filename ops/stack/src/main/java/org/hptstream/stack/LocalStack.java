@@ -167,6 +167,7 @@ public final class LocalStack {
     }
     Path dir = config.dataDir();
     config.save();
+    long start = System.nanoTime();
     RegistryProcess registry = null;
     BrokerProcess broker = null;
     try {
@@ -187,14 +188,15 @@ public final class LocalStack {
                     dir.resolve("kafka"), config.kafkaPort(), config.controllerPort(), kafkaLog(), BROKER_JVM));
         PidFile.write(kafkaPid(), broker.process().handle());
       }
-      long t0 = System.nanoTime();
       if (broker != null) {
         broker.awaitReady(config.timeout());
-        out.printf("kafka     started at %s (pid %d), log %s%n", broker.bootstrapServers(), broker.process().pid(), kafkaLog());
+        out.printf("kafka     started at %s, answering after %.1f s (pid %d), log %s%n",
+            broker.bootstrapServers(), seconds(start), broker.process().pid(), kafkaLog());
       }
       if (registry != null) {
-        registry.awaitReady(config.timeout().minusNanos(System.nanoTime() - t0));
-        out.printf("registry  started at %s (pid %d), log %s%n", registry.url(), registry.process().pid(), registryLog());
+        registry.awaitReady(config.timeout().minusNanos(System.nanoTime() - start));
+        out.printf("registry  started at %s, answering after %.1f s (pid %d), log %s%n",
+            registry.url(), seconds(start), registry.process().pid(), registryLog());
       }
     } catch (RuntimeException e) {
       // Leave no half-started stack behind.
@@ -209,6 +211,10 @@ public final class LocalStack {
       throw e;
     }
     return status();
+  }
+
+  private static double seconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1e9;
   }
 
   private boolean brokerRunning() {
