@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,10 +58,6 @@ public final class JavaProcess {
   /** Wraps a process found again (e.g. from a {@link PidFile}); exit codes are unknown for it. */
   public static JavaProcess adopt(String name, ProcessHandle handle, Path log) {
     return new JavaProcess(name, handle, null, log);
-  }
-
-  public String name() {
-    return name;
   }
 
   public long pid() {
@@ -155,10 +150,5 @@ public final class JavaProcess {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  /** The exit code of a process started here and already ended. */
-  public Optional<Integer> exitCode() {
-    return process != null && !process.isAlive() ? Optional.of(process.exitValue()) : Optional.empty();
   }
 }
