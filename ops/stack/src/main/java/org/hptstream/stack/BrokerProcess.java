@@ -25,7 +25,8 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real Kafka broker as its own process: one combined broker+controller KRaft node on 127.0.0.1,
- * run from the jars that the build copies into {@code ops/stack/target/kafka-libs}.
+ * run from the jars that the build copies into {@code ops/stack/target/kafka-libs}, in a session of
+ * its own so that it outlives the command that started it.
  */
 public final class BrokerProcess implements AutoCloseable {
 
@@ -74,7 +75,7 @@ public final class BrokerProcess implements AutoCloseable {
               settings.log());
       format.awaitSuccess(Duration.ofMinutes(2));
     }
-    JavaProcess broker = JavaProcess.launch("kafka", jvm, List.of("kafka.Kafka", config.toString()), settings.log());
+    JavaProcess broker = JavaProcess.launchDetached("kafka", jvm, List.of("kafka.Kafka", config.toString()), settings.log());
     return new BrokerProcess(broker, bootstrapFor(settings.port()));
   }
 

@@ -34,13 +34,37 @@ public final class JavaProcess {
 
   /**
    * Starts {@code java <jvmArgs> <mainArgs>} with the JDK running this JVM, appending stdout and
-   * stderr to {@code log}.
+   * stderr to {@code log}. It stays in this process's session, so a Ctrl-C that stops us stops it.
    */
   public static JavaProcess launch(String name, List<String> jvmArgs, List<String> mainArgs, Path log) {
+    return start(name, javaCommand(jvmArgs, mainArgs), log);
+  }
+
+  /**
+   * Like {@link #launch}, but in a session of its own ({@code setsid}), so signals meant for the
+   * terminal or script that started us (Ctrl-C, hang-up) do not reach it: for services that must
+   * outlive the command that started them. {@code setsid} execs in place, so the pid stays the
+   * java process's.
+   */
+  public static JavaProcess launchDetached(String name, List<String> jvmArgs, List<String> mainArgs, Path log) {
+    List<String> command = javaCommand(jvmArgs, mainArgs);
+    if (Files.isExecutable(SETSID)) {
+      command.add(0, SETSID.toString());
+    }
+    return start(name, command, log);
+  }
+
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+  private static List<String> javaCommand(List<String> jvmArgs, List<String> mainArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.addAll(mainArgs);
+    return command;
+  }
+
+  private static JavaProcess start(String name, List<String> command, Path log) {
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
       Process p =

@@ -176,7 +176,7 @@ public final class LocalStack {
       } else {
         registry =
             RegistryProcess.start(
-                new RegistryProcess.Settings(config.registryPort(), dir.resolve("registry"), registryLog(), RegistryProcess.DEFAULT_JVM));
+                new RegistryProcess.Settings(config.registryPort(), dir.resolve("registry"), registryLog(), RegistryProcess.DEFAULT_JVM, true));
         PidFile.write(registryPid(), registry.process().handle());
       }
       if (kafkaUp) {

@@ -58,6 +58,10 @@ class LocalStackTest {
     // Later commands without port options find the ports of that `up`.
     assertThat(LocalStack.Config.resolve(dir, null, null, null, config.timeout())).isEqualTo(config);
 
+    // Each runs in a session of its own (setsid): a Ctrl-C for the starting shell does not reach it.
+    assertThat(sessionId(pid("kafka.pid"))).isEqualTo(pid("kafka.pid"));
+    assertThat(sessionId(pid("registry.pid"))).isEqualTo(pid("registry.pid"));
+
     // A second `up` asks, finds both running and starts nothing.
     String pids = pids();
     String second = capture(stack::up);
@@ -122,6 +126,16 @@ class LocalStackTest {
 
   private String pids() throws IOException {
     return Files.readString(dir.resolve("kafka.pid")) + Files.readString(dir.resolve("registry.pid"));
+  }
+
+  private long pid(String pidFile) throws IOException {
+    return Long.parseLong(Files.readString(dir.resolve(pidFile)).trim().split("\\s+")[0]);
+  }
+
+  /** Field 6 of /proc/<pid>/stat (after the parenthesised command name). */
+  private static long sessionId(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
   }
 
   private interface StackAction {
