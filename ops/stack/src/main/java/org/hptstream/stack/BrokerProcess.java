@@ -57,7 +57,7 @@ public final class BrokerProcess implements AutoCloseable {
 
   /**
    * Writes the configuration, formats the storage on first use (new cluster id) and starts the
-   * broker; call {@link #awaitReady} next.
+   * broker; wait for it with {@link #answers}.
    */
   public static BrokerProcess start(Settings settings) {
     Path libs = KafkaLibs.dir();
@@ -183,11 +183,9 @@ public final class BrokerProcess implements AutoCloseable {
     return false;
   }
 
-  /** Blocks until the broker answers an Admin describeCluster; fails with a pointer to the log. */
-  public BrokerProcess awaitReady(Duration timeout) {
-    process.awaitReady(
-        bootstrapServers, () -> askClusterId(bootstrapServers, Duration.ofSeconds(2)).isPresent(), timeout);
-    return this;
+  /** Whether a broker answers an Admin describeCluster at {@code bootstrapServers}. */
+  public static boolean answers(String bootstrapServers) {
+    return askClusterId(bootstrapServers, Duration.ofSeconds(2)).isPresent();
   }
 
   public String bootstrapServers() {

@@ -2,6 +2,7 @@ package org.hptstream.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,6 +51,11 @@ class LocalStackTest {
 
     // `up` from its own JVM, like `hpt stack up`: the stack must outlive that JVM.
     Process cli = runCli(config, "up");
+    // A concurrent `up` waits for the processes being started instead of starting its own.
+    await().atMost(Duration.ofMinutes(3)).until(
+        () -> Files.exists(dir.resolve("kafka.pid")) && Files.exists(dir.resolve("registry.pid")) || !cli.isAlive());
+    String concurrent = capture(stack::up);
+    assertThat(concurrent).doesNotContain(" started at");
     assertThat(cli.waitFor(5, TimeUnit.MINUTES)).isTrue();
     String cliOut = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(cli.exitValue()).as(cliOut).isZero();
