@@ -14,7 +14,10 @@ import picocli.CommandLine.Command;
     description = "HPT Stream: continual self-supervised pretraining on Kafka image streams.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      org.hptstream.ingest.IngestCommand.class,
       org.hptstream.stack.StackCommand.class,
+      org.hptstream.train.PretrainCommand.class,
+      org.hptstream.evaluate.EvaluateCommand.class,
     })
 public final class Hpt implements Runnable {
 

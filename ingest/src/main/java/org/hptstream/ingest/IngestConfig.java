@@ -1,0 +1,68 @@
+package org.hptstream.ingest;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.hptstream.schemas.Split;
+import org.hptstream.topics.DomainNames;
+
+/**
+ * What to ingest and how.
+ *
+ * @param domain image domain (validated by {@link DomainNames}); the topic is {@code hpt.images.<domain>}
+ * @param split data split recorded in every batch
+ * @param sources folders of PNG/JPEG (recursive), single PNG/JPEG files, or IDX image files
+ * @param labels IDX label file for the one IDX source, or null
+ * @param skipNonImages skip files that are not PNG/JPEG instead of failing (corrupt PNG/JPEG still fail)
+ * @param producerId recorded in every batch; null for {@code hpt-ingest@<host>}
+ * @param compression producer compression.type (lz4, zstd, gzip, snappy, none)
+ * @param partitions partitions of the images topic when this run creates it
+ * @param maxBatchBytes upper bound of one batch record; 0 for as large as the topic allows
+ */
+public record IngestConfig(
+    String domain,
+    Split split,
+    List<Path> sources,
+    Path labels,
+    boolean skipNonImages,
+    String producerId,
+    String compression,
+    int partitions,
+    int maxBatchBytes) {
+
+  public IngestConfig {
+    DomainNames.validate(domain);
+    split = split == null ? Split.UNLABELED : split;
+    if (sources == null || sources.isEmpty()) {
+      throw new IllegalArgumentException("no input given: name folders of PNG/JPEG or IDX image files");
+    }
+    sources = List.copyOf(sources);
+    compression = compression == null ? "lz4" : compression;
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be >= 1");
+    }
+    if (maxBatchBytes < 0) {
+      throw new IllegalArgumentException("maxBatchBytes must be >= 0");
+    }
+  }
+
+  /** Defaults: unlabeled split, lz4, one partition, batches as large as the topic allows. */
+  public static IngestConfig of(String domain, List<Path> sources) {
+    return new IngestConfig(domain, Split.UNLABELED, sources, null, false, null, "lz4", 1, 0);
+  }
+
+  public IngestConfig withSplit(Split s) {
+    return new IngestConfig(domain, s, sources, labels, skipNonImages, producerId, compression, partitions, maxBatchBytes);
+  }
+
+  public IngestConfig withLabels(Path l) {
+    return new IngestConfig(domain, split, sources, l, skipNonImages, producerId, compression, partitions, maxBatchBytes);
+  }
+
+  public IngestConfig withMaxBatchBytes(int bytes) {
+    return new IngestConfig(domain, split, sources, labels, skipNonImages, producerId, compression, partitions, bytes);
+  }
+
+  public IngestConfig withSkipNonImages(boolean skip) {
+    return new IngestConfig(domain, split, sources, labels, skip, producerId, compression, partitions, maxBatchBytes);
+  }
+}

@@ -1,0 +1,260 @@
+package org.hptstream.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+
+/**
+ * Client of the Confluent Schema Registry REST API (also served by Apicurio under
+ * {@code /apis/ccompat/v7}, Karapace and Redpanda), for Avro schemas.
+ *
+ * <p>Ids are cached both ways: schema to id per subject, and id to schema. Connection failures and
+ * 5xx answers are retried with exponential backoff, rotating over the configured URLs; a 4xx answer
+ * fails at once with the registry's message. The HTTP status decides, not the body's
+ * {@code error_code} (Apicurio sends 0 there). Thread-safe.
+ */
+public final class SchemaRegistryClient {
+  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RegistryConfig config;
+  private final HttpClient http;
+  private final String authorization;
+  private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+  private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+
+  public SchemaRegistryClient(RegistryConfig config) {
+    this.config = config;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(config.requestTimeout())
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    this.authorization =
+        config.userInfo() == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Client configured from Kafka-style config keys (see {@link RegistryConfig}). */
+  public static SchemaRegistryClient fromConfigs(Map<String, ?> configs) {
+    return new SchemaRegistryClient(RegistryConfig.fromConfigs(configs));
+  }
+
+  public RegistryConfig config() {
+    return config;
+  }
+
+  /**
+   * Registers {@code schema} under {@code subject} ({@code POST /subjects/{s}/versions}); returns the
+   * id, which is the existing one when the schema is already registered.
+   *
+   * @throws IncompatibleSchemaException when the subject's compatibility level refuses it
+   */
+  public int register(String subject, Schema schema) {
+    Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+    Integer cached = ids.get(schema);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode answer = call("POST", "/subjects/" + enc(subject) + "/versions", body(schema), subject);
+    int id = answer.path("id").asInt(-1);
+    if (id < 0) {
+      throw new SchemaRegistryException(200, "registry answered without an id: " + answer, null);
+    }
+    ids.put(schema, id);
+    schemasById.putIfAbsent(id, schema);
+    return id;
+  }
+
+  /**
+   * Looks up the id of {@code schema} under {@code subject} without registering it
+   * ({@code POST /subjects/{s}}).
+   *
+   * @throws SchemaNotFoundException when the subject or the schema under it is unknown
+   */
+  public int lookup(String subject, Schema schema) {
+    Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+    Integer cached = ids.get(schema);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode answer = call("POST", "/subjects/" + enc(subject), body(schema), subject);
+    int id = answer.path("id").asInt(-1);
+    if (id < 0) {
+      throw new SchemaRegistryException(200, "registry answered without an id: " + answer, null);
+    }
+    ids.put(schema, id);
+    schemasById.putIfAbsent(id, schema);
+    return id;
+  }
+
+  /**
+   * The schema with this id ({@code GET /schemas/ids/{id}}).
+   *
+   * @throws SchemaNotFoundException when the registry does not know the id
+   */
+  public Schema getById(int id) {
+    Schema cached = schemasById.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode answer = call("GET", "/schemas/ids/" + id, null, "schema id " + id);
+    String type = answer.path("schemaType").asText("AVRO");
+    if (!"AVRO".equalsIgnoreCase(type)) {
+      throw new SchemaRegistryException(
+          200, "schema id " + id + " is of type " + type + ", not AVRO", null);
+    }
+    Schema schema;
+    try {
+      schema = new Schema.Parser().parse(answer.path("schema").asText());
+    } catch (RuntimeException e) {
+      throw new SchemaRegistryException(200, "schema id " + id + " is not valid Avro: " + e, e);
+    }
+    Schema prior = schemasById.putIfAbsent(id, schema);
+    return prior != null ? prior : schema;
+  }
+
+  /**
+   * Sets the compatibility level of one subject ({@code PUT /config/{s}}), e.g. {@code BACKWARD},
+   * {@code BACKWARD_TRANSITIVE}, {@code FULL}, {@code NONE}.
+   */
+  public void setCompatibility(String subject, String level) {
+    String body = JSON.createObjectNode().put("compatibility", level.toUpperCase(Locale.ROOT)).toString();
+    call("PUT", "/config/" + enc(subject), body, subject);
+  }
+
+  /** The compatibility level of one subject, or null when it has none of its own. */
+  public String getCompatibility(String subject) {
+    try {
+      JsonNode answer = call("GET", "/config/" + enc(subject), null, subject);
+      JsonNode level = answer.has("compatibilityLevel") ? answer.get("compatibilityLevel") : answer.get("compatibility");
+      return level == null ? null : level.asText();
+    } catch (SchemaNotFoundException e) {
+      return null;
+    }
+  }
+
+  private static String body(Schema schema) {
+    return JSON.createObjectNode().put("schema", schema.toString()).put("schemaType", "AVRO").toString();
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** One REST call with retries over URLs on connection failure and 5xx. */
+  private JsonNode call(String method, String path, String body, String what) {
+    long backoff = config.initialBackoff().toMillis();
+    Exception lastFailure = null;
+    String lastUrl = null;
+    int lastStatus = SchemaRegistryException.UNREACHABLE;
+    for (int attempt = 0; attempt < config.maxAttempts(); attempt++) {
+      URI base = config.urls().get(attempt % config.urls().size());
+      URI uri = URI.create(base.toString() + path);
+      lastUrl = uri.toString();
+      HttpRequest.Builder req =
+          HttpRequest.newBuilder(uri)
+              .timeout(config.requestTimeout())
+              .header("Accept", CONTENT_TYPE + ", application/json");
+      if (authorization != null) {
+        req.header("Authorization", authorization);
+      }
+      req.method(
+          method,
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+      if (body != null) {
+        req.header("Content-Type", CONTENT_TYPE);
+      }
+      HttpResponse<String> response;
+      try {
+        response = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        lastFailure = e;
+        lastStatus = SchemaRegistryException.UNREACHABLE;
+        backoff = backoff(attempt, backoff);
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SchemaRegistryException(
+            SchemaRegistryException.UNREACHABLE, "interrupted while calling " + uri, e);
+      }
+      int status = response.statusCode();
+      if (status >= 200 && status < 300) {
+        try {
+          String text = response.body();
+          return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+        } catch (IOException e) {
+          throw new SchemaRegistryException(
+              status, method + " " + uri + " answered with invalid JSON: " + e.getMessage(), e);
+        }
+      }
+      String message = method + " " + uri + " failed: HTTP " + status + " " + registryMessage(response.body());
+      if (status >= 500) {
+        lastStatus = status;
+        lastFailure = new IOException(message);
+        backoff = backoff(attempt, backoff);
+        continue;
+      }
+      switch (status) {
+        case 404 -> throw new SchemaNotFoundException("not found in schema registry (" + what + "): " + message);
+        case 409 -> throw new IncompatibleSchemaException(
+            "schema registry refused an incompatible schema for " + what + ": " + message);
+        case 401, 403 -> throw new SchemaRegistryException(
+            status, "schema registry refused the credentials (set " + RegistryConfig.USER_INFO + "): " + message, null);
+        case 422 -> throw new SchemaRegistryException(status, "schema registry refused the request as invalid: " + message, null);
+        default -> throw new SchemaRegistryException(status, message, null);
+      }
+    }
+    throw new SchemaRegistryException(
+        lastStatus,
+        "schema registry unreachable: " + method + " " + lastUrl + " failed "
+            + config.maxAttempts() + " times (urls " + config.urls() + "); last error: "
+            + (lastFailure == null ? "none" : lastFailure.toString()),
+        lastFailure);
+  }
+
+  /** The registry's own error message (Confluent and Apicurio both use "message"). */
+  private static String registryMessage(String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    try {
+      JsonNode node = JSON.readTree(body);
+      if (node.hasNonNull("message")) {
+        return node.get("message").asText();
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // not JSON: show the start of the body
+    }
+    return body.length() > 300 ? body.substring(0, 300) + "..." : body;
+  }
+
+  /** Sleeps before the next attempt (not after the last); returns the next, doubled, backoff. */
+  private long backoff(int attempt, long millis) {
+    if (attempt + 1 < config.maxAttempts()) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SchemaRegistryException(SchemaRegistryException.UNREACHABLE, "interrupted while retrying " + config.urls(), e);
+      }
+    }
+    return millis * 2;
+  }
+}

@@ -1,0 +1,68 @@
+package org.hptstream.topics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Topic creation and limit queries through Kafka's {@link Admin}. */
+public final class TopicAdmin {
+  private final Admin admin;
+
+  public TopicAdmin(Admin admin) {
+    this.admin = admin;
+  }
+
+  /**
+   * Creates the topic unless it exists (idempotent; an existing topic keeps its own settings).
+   *
+   * @return true when this call created it
+   */
+  public boolean ensure(TopicSpec spec) {
+    NewTopic topic = new NewTopic(spec.name(), java.util.Optional.of(spec.partitions()), spec.replicationFactor())
+        .configs(spec.configs());
+    try {
+      admin.createTopics(List.of(topic)).all().get();
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicExistsException) {
+        return false;
+      }
+      throw new KafkaException("cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted creating topic " + spec.name(), e);
+    }
+  }
+
+  /**
+   * The largest record batch the topic accepts: its {@code max.message.bytes} (which already
+   * falls back to the broker's {@code message.max.bytes} when the topic sets none).
+   */
+  public int maxMessageBytes(String topic) {
+    return Integer.parseInt(config(new ConfigResource(ConfigResource.Type.TOPIC, topic), "max.message.bytes"));
+  }
+
+  /** One config value of a topic or broker. */
+  public String config(ConfigResource resource, String key) {
+    try {
+      Map<ConfigResource, Config> all = admin.describeConfigs(List.of(resource)).all().get();
+      ConfigEntry entry = all.get(resource).get(key);
+      if (entry == null || entry.value() == null) {
+        throw new KafkaException("no " + key + " in the config of " + resource);
+      }
+      return entry.value();
+    } catch (ExecutionException e) {
+      throw new KafkaException("cannot read " + key + " of " + resource + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted reading config of " + resource, e);
+    }
+  }
+}
