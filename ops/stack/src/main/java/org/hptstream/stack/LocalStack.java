@@ -156,48 +156,64 @@ public final class LocalStack {
    */
   public Status up(PrintStream out) {
     // Decide everything before starting anything, so a refusal leaves no process behind.
-    boolean registryUp = registryRunning();
-    boolean kafkaUp = brokerRunning();
-    if (!registryUp) {
+    boolean registryAnswers = registryRunning();
+    boolean kafkaAnswers = brokerRunning();
+    // A recorded live process that does not answer yet is still starting (e.g. a concurrent `up`).
+    Optional<ProcessHandle> registryStarting = registryAnswers ? Optional.empty() : PidFile.read(registryPid());
+    Optional<ProcessHandle> kafkaStarting = kafkaAnswers ? Optional.empty() : PidFile.read(kafkaPid());
+    if (!registryAnswers && registryStarting.isEmpty()) {
       requireFree(config.registryPort(), "registry");
     }
-    if (!kafkaUp) {
+    if (!kafkaAnswers && kafkaStarting.isEmpty()) {
       requireFree(config.kafkaPort(), "kafka");
       requireFree(config.controllerPort(), "kafka controller");
     }
     Path dir = config.dataDir();
     config.save();
-    RegistryProcess registry = null;
+    long start = System.nanoTime();
+    RegistryProcess registry = null; // what this call starts, stopped again if the call fails
     BrokerProcess broker = null;
     try {
-      if (registryUp) {
+      JavaProcess registryToAwait = null;
+      if (registryAnswers) {
         out.println("registry  already running at " + config.registryUrl());
+      } else if (registryStarting.isPresent()) {
+        registryToAwait = JavaProcess.adopt("registry", registryStarting.get(), registryLog());
       } else {
         registry =
             RegistryProcess.start(
-                new RegistryProcess.Settings(config.registryPort(), dir.resolve("registry"), registryLog(), RegistryProcess.DEFAULT_JVM));
+                new RegistryProcess.Settings(
+                    config.registryPort(), dir.resolve("registry"), registryLog(), RegistryProcess.DEFAULT_JVM, true));
         PidFile.write(registryPid(), registry.process().handle());
+        registryToAwait = registry.process();
       }
-      if (kafkaUp) {
+      JavaProcess kafkaToAwait = null;
+      if (kafkaAnswers) {
         out.println("kafka     already running at " + config.bootstrapServers());
+      } else if (kafkaStarting.isPresent()) {
+        kafkaToAwait = JavaProcess.adopt("kafka", kafkaStarting.get(), kafkaLog());
       } else {
         broker =
             BrokerProcess.start(
                 new BrokerProcess.Settings(
                     dir.resolve("kafka"), config.kafkaPort(), config.controllerPort(), kafkaLog(), BROKER_JVM));
         PidFile.write(kafkaPid(), broker.process().handle());
+        kafkaToAwait = broker.process();
       }
-      long t0 = System.nanoTime();
-      if (broker != null) {
-        broker.awaitReady(config.timeout());
-        out.printf("kafka     started at %s (pid %d), log %s%n", broker.bootstrapServers(), broker.process().pid(), kafkaLog());
+      if (kafkaToAwait != null) {
+        String bootstrap = config.bootstrapServers();
+        kafkaToAwait.awaitReady(bootstrap, () -> BrokerProcess.answers(bootstrap), remaining(start));
+        out.printf("kafka     %s at %s, answering after %.1f s (pid %d), log %s%n",
+            broker != null ? "started" : "was starting", bootstrap, seconds(start), kafkaToAwait.pid(), kafkaLog());
       }
-      if (registry != null) {
-        registry.awaitReady(config.timeout().minusNanos(System.nanoTime() - t0));
-        out.printf("registry  started at %s (pid %d), log %s%n", registry.url(), registry.process().pid(), registryLog());
+      if (registryToAwait != null) {
+        String url = config.registryUrl();
+        registryToAwait.awaitReady(url, () -> RegistryProcess.answers(url), remaining(start));
+        out.printf("registry  %s at %s, answering after %.1f s (pid %d), log %s%n",
+            registry != null ? "started" : "was starting", url, seconds(start), registryToAwait.pid(), registryLog());
       }
     } catch (RuntimeException e) {
-      // Leave no half-started stack behind.
+      // Leave no half-started stack behind (only what this call started is ours to stop).
       if (broker != null) {
         broker.close();
         PidFile.delete(kafkaPid());
@@ -209,6 +225,14 @@ public final class LocalStack {
       throw e;
     }
     return status();
+  }
+
+  private Duration remaining(long startNanos) {
+    return config.timeout().minusNanos(System.nanoTime() - startNanos);
+  }
+
+  private static double seconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1e9;
   }
 
   private boolean brokerRunning() {

@@ -36,8 +36,10 @@ public final class RegistryProcess implements AutoCloseable {
    *     lost when the process ends: fine for tests only)
    * @param log file that receives the process output
    * @param jvmArgs extra JVM options (heap, JIT)
+   * @param detached run in a session of its own, to outlive the starting command (see {@link
+   *     JavaProcess#launchDetached}); false for test fixtures, which should die with the test run
    */
-  public record Settings(int port, Path storageDir, Path log, List<String> jvmArgs) {
+  public record Settings(int port, Path storageDir, Path log, List<String> jvmArgs, boolean detached) {
     public Settings {
       jvmArgs = List.copyOf(jvmArgs);
     }
@@ -61,7 +63,11 @@ public final class RegistryProcess implements AutoCloseable {
       Path db = settings.storageDir().toAbsolutePath().resolve("registry_db");
       jvm.add("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + db);
     }
-    JavaProcess p = JavaProcess.launch("registry", jvm, List.of("-jar", jar.toString()), settings.log());
+    List<String> main = List.of("-jar", jar.toString());
+    JavaProcess p =
+        settings.detached()
+            ? JavaProcess.launchDetached("registry", jvm, main, settings.log())
+            : JavaProcess.launch("registry", jvm, main, settings.log());
     return new RegistryProcess(p, urlFor(settings.port()));
   }
 

@@ -44,14 +44,15 @@ public final class RegistryFixture implements AutoCloseable {
       RegistryFixture fixture =
           new RegistryFixture(
               RegistryProcess.start(
-                  new RegistryProcess.Settings(port, null, logDir().resolve("hpt-registry-" + port + ".log"), RegistryProcess.DEFAULT_JVM)));
+                  new RegistryProcess.Settings(port, null, logDir().resolve("hpt-registry-" + port + ".log"), RegistryProcess.DEFAULT_JVM, false)));
       try {
         fixture.process.awaitReady(READY_TIMEOUT);
         return fixture;
       } catch (StackException e) {
+        boolean exitedEarly = !fixture.process.process().isAlive();
         fixture.close();
         last = e;
-        if (fixture.process.process().exitCode().isEmpty()) {
+        if (!exitedEarly) {
           break; // it ran but did not answer: another port will not help
         }
         // it exited early, most likely because another process took the port in between: retry
