@@ -98,6 +98,11 @@ public final class Ingestor {
           continue;
         }
         sender.send(batch, planned);
+        if (i == 0) {
+          // First batch alone: a new producer id's first sequence must land before others pile up
+          // behind it (a retried first batch behind acknowledged later ones stalls idempotence).
+          sender.flush();
+        }
       }
       sender.flush();
     }
