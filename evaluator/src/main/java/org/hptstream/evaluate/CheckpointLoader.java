@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.hptstream.checkpoint.Checkpoint;
 import org.hptstream.checkpoint.CheckpointDraft;
 import org.hptstream.checkpoint.CheckpointException;
@@ -31,10 +32,12 @@ public final class CheckpointLoader {
    * Loads {@code dir}'s backbone into a fresh network on {@code manager}.
    *
    * @param expected the architecture the caller expects, or {@code null} to take the manifest's
+   * @param transforms the protocols' transforms, given the checkpoint's normalisation
    * @throws CheckpointException if the directory is not a checkpoint, a file is missing, truncated or
    *     its hash does not match, or the architecture differs from {@code expected} or from the tensors
    */
-  public static Loaded load(Path dir, ResNetConfig expected, EvaluatedBackbone.Transforms transforms, NDManager manager) {
+  public static Loaded load(
+      Path dir, ResNetConfig expected, Function<ChannelStats, EvaluatedBackbone.Transforms> transforms, NDManager manager) {
     Path abs = dir.toAbsolutePath().normalize();
     if (!Files.isRegularFile(abs.resolve("manifest.json"))) {
       throw new CheckpointException(dir + " is not a checkpoint directory (no manifest.json)");
@@ -77,7 +80,7 @@ public final class CheckpointLoader {
           .findFirst()
           .orElseThrow(() -> new CheckpointException("checkpoint " + id + " has no backbone file"));
       ChannelStats norm = toStats(manifest.normalization());
-      return new Loaded(new EvaluatedBackbone(id, sha, net, norm, transforms), c.report(), report);
+      return new Loaded(new EvaluatedBackbone(id, sha, net, norm, transforms.apply(norm)), c.report(), report);
     }
   }
 

@@ -67,6 +67,11 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--target-test-labels", description = "IDX labels for --target-test.")
   Path targetTestLabels;
 
+  @Option(names = "--image-size",
+      description = "Evaluate at N px: resize to N/0.875 + center crop N (the paper: 224). Default: the images'"
+          + " own size, no resize (training views are random-resized-crops back to that size).")
+  Integer imageSize;
+
   @Option(names = "--limit", description = "Use only the first N images of every split (quick runs).")
   Integer limit;
 
@@ -138,8 +143,12 @@ public final class EvaluateCommand implements Callable<Integer> {
       List<EvaluationResult> results;
       try {
         ResNetConfig expected = arch == null ? null : ResNetConfig.parse(arch);
-        CheckpointLoader.Loaded loaded =
-            CheckpointLoader.load(checkpoint, expected, EvaluatedBackbone.Transforms.none(), manager);
+        int size = imageSize != null ? imageSize : data.train().height();
+        CheckpointLoader.Loaded loaded = CheckpointLoader.load(checkpoint, expected,
+            norm -> imageSize != null
+                ? EvaluatedBackbone.Transforms.paper(size, norm)
+                : EvaluatedBackbone.Transforms.nativeSize(size, norm),
+            manager);
         err.println("hpt evaluate: " + loaded.verified().summary());
         err.println("hpt evaluate: " + loaded.loaded().summary());
         Evaluator evaluator = new Evaluator(config, manager, new FeatureCache(cacheDir));

@@ -1,11 +1,13 @@
 package org.hptstream.evaluate;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
+import org.hptstream.augment.AugmentConfig;
+import org.hptstream.augment.BatchAugmenter;
+import org.hptstream.augment.EvalTransform;
 import org.hptstream.data.ChannelStats;
+import org.hptstream.features.ImageTransform;
 import org.hptstream.model.ResNet;
 import org.hptstream.model.TorchvisionWeights;
 
@@ -30,16 +32,37 @@ public record EvaluatedBackbone(
   }
 
   /**
-   * Image transforms of the protocols, applied to float {@code [B, C, H, W]} batches in [0, 1].
+   * Image transforms of the protocols: uint8 images to normalised backbone input.
    *
    * @param id names the eval transform and input size in feature-cache keys
-   * @param eval deterministic eval transform (resize + center crop)
-   * @param train probe/fine-tune training augmentation (random-resized-crop + flip)
+   * @param eval deterministic eval transform (resize + center crop + normalise)
+   * @param train probe/fine-tune training augmentation (random-resized-crop + flip + normalise)
    */
-  public record Transforms(String id, UnaryOperator<NDArray> eval, UnaryOperator<NDArray> train) {
-    /** Images already at the backbone's input size, no augmentation. */
-    public static Transforms none() {
-      return new Transforms("native", UnaryOperator.identity(), UnaryOperator.identity());
+  public record Transforms(String id, ImageTransform eval, ImageTransform train) {
+    /**
+     * The paper's transforms at {@code size} px: eval = core's resize to {@code size / 0.875} +
+     * center crop {@code size}; train = core's random-resized-crop (scale 0.08-1) + horizontal flip.
+     */
+    public static Transforms paper(int size, ChannelStats norm) {
+      return new Transforms("resize" + Math.round(size / 0.875) + "-crop" + size,
+          ImageTransform.of(EvalTransform.imagenetStyle(size, norm)),
+          ImageTransform.of(new BatchAugmenter(AugmentConfig.linearProbe(size), norm)));
+    }
+
+    /**
+     * Images evaluated at their own size (no resize, no crop: exact and cheapest for small-image
+     * domains); training views are random-resized-crops + flips back to {@code size} px.
+     */
+    public static Transforms nativeSize(int size, ChannelStats norm) {
+      return new Transforms("native",
+          ImageTransform.normalizeOnly(norm),
+          ImageTransform.of(new BatchAugmenter(AugmentConfig.linearProbe(size), norm)));
+    }
+
+    /** Images at their own size, no augmentation anywhere (tests, debugging). */
+    public static Transforms plain(ChannelStats norm) {
+      ImageTransform t = ImageTransform.normalizeOnly(norm);
+      return new Transforms("native", t, t);
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import org.hptstream.augment.AugmentRandom;
 import org.hptstream.data.ImageSet;
 import org.hptstream.features.FeatureCache;
 import org.hptstream.features.FeatureExtractor;
@@ -156,7 +157,7 @@ public final class Evaluator {
       this.backbone = backbone;
       this.data = data;
       this.classes = classes;
-      InputPipeline pipeline = new InputPipeline(backbone.normalization(), backbone.net().config().inChannels());
+      InputPipeline pipeline = new InputPipeline(backbone.net().config().inChannels());
       this.extractor = new FeatureExtractor(
           backbone.net().backbone(), pipeline, backbone.transforms().eval(), config.extractBatch());
     }
@@ -217,7 +218,8 @@ public final class Evaluator {
           for (int i = 0; i < local.length; i++) {
             img[i] = rows[local[i]];
           }
-          NDArray x = extractor.pipeline().batch(images, img, manager, backbone.transforms().train());
+          NDArray x = extractor.pipeline().batch(images, img, manager, backbone.transforms().train(),
+              AugmentRandom.forStep(config.seed(), step, AugmentRandom.STREAM_AUGMENT));
           return extractor.forward(x, store);
         };
       }

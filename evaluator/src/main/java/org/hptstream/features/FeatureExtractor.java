@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 import org.hptstream.data.ImageSet;
 
 /**
@@ -18,15 +17,14 @@ import org.hptstream.data.ImageSet;
 public final class FeatureExtractor {
   private final Block backbone;
   private final InputPipeline pipeline;
-  private final UnaryOperator<NDArray> evalTransform;
+  private final ImageTransform evalTransform;
   private final int batchSize;
 
   /**
    * @param backbone a block whose output is the pooled features (any shape {@code [B, ...]})
-   * @param evalTransform applied to float {@code [B, C, H, W]} in [0, 1] before normalising;
-   *     {@link UnaryOperator#identity()} where the images already have the backbone's input size
+   * @param evalTransform the deterministic eval transform (resize + center crop + normalise)
    */
-  public FeatureExtractor(Block backbone, InputPipeline pipeline, UnaryOperator<NDArray> evalTransform, int batchSize) {
+  public FeatureExtractor(Block backbone, InputPipeline pipeline, ImageTransform evalTransform, int batchSize) {
     this.backbone = Objects.requireNonNull(backbone, "backbone");
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.evalTransform = Objects.requireNonNull(evalTransform, "evalTransform");
@@ -58,7 +56,7 @@ public final class FeatureExtractor {
       for (int from = 0; from < images.size(); from += batchSize) {
         int to = Math.min(images.size(), from + batchSize);
         try (NDManager step = m.newSubManager()) {
-          NDArray f = forward(pipeline.batch(images, from, to, step, evalTransform), store);
+          NDArray f = forward(pipeline.batch(images, from, to, step, evalTransform, null), store);
           float[] batch = f.toType(DataType.FLOAT32, false).toFloatArray();
           if (values == null) {
             dim = batch.length / (to - from);

@@ -9,7 +9,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import java.util.Objects;
 import java.util.Random;
-import java.util.function.UnaryOperator;
+import org.hptstream.augment.AugmentRandom;
+import org.hptstream.features.ImageTransform;
 import org.hptstream.data.ImageSet;
 import org.hptstream.features.InputPipeline;
 import org.hptstream.features.Splits;
@@ -28,14 +29,14 @@ import org.hptstream.optim.Sgd;
  */
 public final class FineTuner {
   private final InputPipeline pipeline;
-  private final UnaryOperator<NDArray> trainTransform;
-  private final UnaryOperator<NDArray> evalTransform;
+  private final ImageTransform trainTransform;
+  private final ImageTransform evalTransform;
 
   /**
-   * @param trainTransform augmentation of [0, 1] float batches (e.g. random-resized-crop + flip)
+   * @param trainTransform training augmentation (e.g. random-resized-crop + flip), drawn per step
    * @param evalTransform the eval transform (e.g. resize + center crop)
    */
-  public FineTuner(InputPipeline pipeline, UnaryOperator<NDArray> trainTransform, UnaryOperator<NDArray> evalTransform) {
+  public FineTuner(InputPipeline pipeline, ImageTransform trainTransform, ImageTransform evalTransform) {
     this.pipeline = Objects.requireNonNull(pipeline);
     this.trainTransform = Objects.requireNonNull(trainTransform);
     this.evalTransform = Objects.requireNonNull(evalTransform);
@@ -78,7 +79,7 @@ public final class FineTuner {
         int[] idx = java.util.Arrays.copyOfRange(perm, cursor, cursor + batch);
         cursor += batch;
         try (NDManager s = m.newSubManager()) {
-          NDArray x = pipeline.batch(images, idx, s, trainTransform);
+          NDArray x = pipeline.batch(images, idx, s, trainTransform, AugmentRandom.forStep(seed, step, AugmentRandom.STREAM_AUGMENT));
           long[] y = new long[batch];
           for (int i = 0; i < batch; i++) {
             y[i] = labels[idx[i]];
@@ -117,7 +118,7 @@ public final class FineTuner {
       for (int from = 0; from < images.size(); from += batchSize) {
         int to = Math.min(images.size(), from + batchSize);
         try (NDManager s = m.newSubManager()) {
-          NDArray x = pipeline.batch(images, from, to, s, evalTransform);
+          NDArray x = pipeline.batch(images, from, to, s, evalTransform, null);
           NDArray scores = model.block().forward(store, new NDList(x), false).singletonOrThrow();
           long[] y = new long[to - from];
           for (int i = from; i < to; i++) {

@@ -42,7 +42,7 @@ class EvaluatorTest {
   static void setUp() {
     manager = NDManager.newBaseManager();
     backbone = new EvaluatedBackbone("ck-random", "0123abcd", Backbones.random(1, manager), Backbones.stats(),
-        EvaluatedBackbone.Transforms.none());
+        EvaluatedBackbone.Transforms.nativeSize(28, Backbones.stats()));
   }
 
   @AfterAll
@@ -100,6 +100,19 @@ class EvaluatorTest {
     String json = ResultFormat.json(results);
     assertThat(ResultFormat.parseJson(json)).isEqualTo(results);
     assertThat(json).contains("\"checkpointSha256\" : \"0123abcd\"");
+  }
+
+  @Test
+  void paperModeProbeTrainsOnAugmentedViewsThroughTheFrozenBackbone() {
+    EvaluationConfig paper = CFG.withProbe(LinearProbeConfig.paper().withSteps(100).withBatchSize(64).withReruns(2)
+        .withMode(LinearProbeConfig.Mode.PAPER));
+    List<EvaluationResult> r = new Evaluator(paper, manager, new FeatureCache())
+        .evaluate(backbone, new EvaluationData(TRAIN, null, TEST, null), List.of(Protocol.LINEAR));
+    EvaluationResult linear = r.get(0);
+    assertThat(linear.provenance().parameters()).containsEntry("mode", "paper");
+    assertThat(linear.metric("top1").orElseThrow().runs()).isEqualTo(2);
+    System.out.println("paper-mode probe " + linear.metrics());
+    assertThat(linear.metric("top1").orElseThrow().value()).isGreaterThan(0.2);
   }
 
   @Test

@@ -3,7 +3,6 @@ package org.hptstream.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
-import java.util.function.UnaryOperator;
 import org.hptstream.data.ImageSet;
 import org.hptstream.features.FeatureExtractor;
 import org.hptstream.features.Features;
@@ -38,7 +37,7 @@ class BackboneProbeTest {
   }
 
   static ProbeResult probe(ResNet net) {
-    FeatureExtractor fx = new FeatureExtractor(net.backbone(), Backbones.pipeline(), UnaryOperator.identity(), 250);
+    FeatureExtractor fx = new FeatureExtractor(net.backbone(), Backbones.pipeline(), Backbones.plain(), 250);
     Features train = fx.extract(TRAIN, manager);
     Features test = fx.extract(TEST, manager);
     assertThat(train.dim()).isEqualTo(64);

@@ -3,9 +3,9 @@ package org.hptstream.testing;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.hptstream.data.ChannelStats;
 import org.hptstream.data.ImageSet;
+import org.hptstream.features.ImageTransform;
 import org.hptstream.features.InputPipeline;
 import org.hptstream.model.ResNet;
 import org.hptstream.model.ResNetConfig;
@@ -35,7 +35,12 @@ public final class Backbones {
   }
 
   public static InputPipeline pipeline() {
-    return new InputPipeline(stats(), 1);
+    return new InputPipeline(1);
+  }
+
+  /** Normalisation only: images at their own 28x28 size. */
+  public static ImageTransform plain() {
+    return ImageTransform.normalizeOnly(stats());
   }
 
   /** A randomly initialised net (torchvision init, seeded) with a 10-class head. */
@@ -50,7 +55,7 @@ public final class Backbones {
   public static ResNet brieflyTrained(long seed, NDManager manager) {
     ResNet net = random(seed, manager);
     ImageSet disjoint = Fmnist.train().slice(20000, 24000);
-    new FineTuner(pipeline(), UnaryOperator.identity(), UnaryOperator.identity())
+    new FineTuner(pipeline(), plain(), plain())
         .train(net, disjoint, BRIEF, BRIEF.learningRates().get(0), seed, manager);
     return net;
   }
