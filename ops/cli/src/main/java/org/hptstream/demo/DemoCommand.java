@@ -151,7 +151,8 @@ public final class DemoCommand implements Callable<Integer> {
       Evaluator evaluator = new Evaluator(evalConfig, manager, new FeatureCache(work.resolve("features")));
       EvaluationData data = new EvaluationData(evalTrain, null, evalTest, null);
       for (Run run : runs) {
-        CheckpointLoader.Loaded loaded = CheckpointLoader.load(run.dir, null, EvaluatedBackbone.Transforms.none(), manager);
+        CheckpointLoader.Loaded loaded = CheckpointLoader.load(run.dir, null,
+            norm -> EvaluatedBackbone.Transforms.nativeSize(evalTrain.height(), norm), manager);
         List<EvaluationResult> r = evaluator.evaluate(loaded.backbone(), data, List.of(Protocol.LINEAR, Protocol.KNN, Protocol.HEALTH));
         for (EvaluationResult er : r) {
           for (MetricEvent e : MetricEvents.of(er, TARGET_DOMAIN, Split.TEST)) {
