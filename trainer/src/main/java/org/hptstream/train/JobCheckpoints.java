@@ -58,7 +58,7 @@ public final class JobCheckpoints {
   /** Writes the session's full state; returns the stored manifest. */
   public static CheckpointManifest save(CheckpointStore store, PretrainSession s, JobKey key, String dataSource,
       long imageCount, Double lastLoss) {
-    try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+    try (NDManager m = NDManager.newBaseManager()) {
       Map<String, NDList> groups = s.capture(m);
       PretrainConfig c = s.config();
       Map<String, Long> scalars = Map.of(
