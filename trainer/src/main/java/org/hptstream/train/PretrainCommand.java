@@ -10,7 +10,6 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.hptstream.augment.AugmentConfig;
 import org.hptstream.checkpoint.CheckpointException;
 import org.hptstream.data.ImageSet;
 import org.hptstream.data.ImageSets;
@@ -152,7 +151,7 @@ public final class PretrainCommand implements Callable<Integer> {
     if (batchSize != null) c = c.withBatchSize(batchSize);
     if (queueSize != null) c = c.withMoco(c.moco().withQueueSize(queueSize));
     if (lr != null) c = c.withBaseLr(lr);
-    if (imageSize != null) c = c.withAugment(rescaled(c.augment(), imageSize));
+    if (imageSize != null) c = c.withAugment(c.augment().withSize(imageSize));
     if (hue != null) c = c.withAugment(c.augment().withHue(hue));
     if (checkpointEvery != null) c = c.withCheckpointEvery(checkpointEvery);
     ImageSet images = ImageSets.load(data, null, new ImageSets.FolderOptions(loadSize, false));
@@ -161,13 +160,6 @@ public final class PretrainCommand implements Callable<Integer> {
     String d = domain != null ? domain : domainOf(data);
     return new PretrainJob.Request(s, parentDir, images.withoutLabels(), d, data.toAbsolutePath().toString(), out, c,
         resume, dev);
-  }
-
-  /** MoCo v2 at another size, blur sigma scaled with it. */
-  private static AugmentConfig rescaled(AugmentConfig a, int size) {
-    AugmentConfig m = AugmentConfig.mocoV2(size);
-    return new AugmentConfig(size, a.scaleMin(), a.scaleMax(), a.ratioMin(), a.ratioMax(), a.flipP(), a.jitterP(),
-        a.brightness(), a.contrast(), a.saturation(), a.hue(), a.grayP(), a.blurP(), m.sigmaMin(), m.sigmaMax());
   }
 
   /** {@code fashion-mnist} for .../fashion-mnist/train-images-idx3-ubyte.gz, else the file or folder name. */
