@@ -2,7 +2,6 @@ package org.hptstream.features;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Objects;
@@ -49,17 +48,6 @@ public final class Features {
       }
     }
     return new Features(values, size, dim, labels);
-  }
-
-  /** Copies a float {@code [N, D]} array (any further dimensions are flattened into D). */
-  public static Features fromNDArray(NDArray rows, int[] labels) {
-    Shape s = rows.getShape();
-    int n = Math.toIntExact(s.get(0));
-    int d = Math.toIntExact(s.size() / Math.max(n, 1));
-    if (n == 0) {
-      d = Math.toIntExact(s.slice(1).size());
-    }
-    return of(rows.toType(DataType.FLOAT32, false).toFloatArray(), n, d, labels);
   }
 
   public int size() {
