@@ -1,7 +1,7 @@
 """torchvision reference for ops/bench/augment: MoCo v2's two-view pipeline exactly as the official
 moco/main_moco.py builds it (PIL images, torchvision transforms, PIL GaussianBlur(radius=sigma)),
 on the same Fashion-MNIST images, fed through a DataLoader with `workers` processes as training does.
-Args: batch size reps workers threads. Prints "REF <img/s median> <min> <max>" over reps chunks of 8
+Args: batch size reps workers threads grey|rgb (rgb: each image tinted as AugmentBench.tinted does). Prints "REF <img/s median> <min> <max>" over reps chunks of 8
 batches (two views per image).
 """
 import gzip, random, sys, time
@@ -11,12 +11,21 @@ import torchvision.transforms as T
 from PIL import Image, ImageFilter
 
 batch, size, reps, workers, threads = (int(a) for a in sys.argv[1:6])
+colour = sys.argv[6] if len(sys.argv) > 6 else "grey"
 torch.set_num_threads(threads)
 
 with gzip.open('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz') as f:
     raw = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 28, 28)[:4096]
-mean = float(raw.mean() / 255.0)
-std = float(raw.std() / 255.0)
+if colour == "rgb":
+    i = np.arange(1, len(raw) + 1, dtype=np.float64)[:, None]
+    x = i * np.array([0.618, 0.414, 0.732])
+    tint = 0.3 + 0.7 * (x - np.floor(x))  # [n, 3]
+    raw = np.rint(raw[:, :, :, None] * tint[:, None, None, :]).astype(np.uint8)  # [n, 28, 28, 3]
+    mean = list(raw.reshape(-1, 3).mean(0) / 255.0)
+    std = list(raw.reshape(-1, 3).std(0) / 255.0)
+else:
+    mean = [float(raw.mean() / 255.0)] * 3
+    std = [float(raw.std() / 255.0)] * 3
 
 
 class GaussianBlur:  # as in moco/loader.py
@@ -35,7 +44,7 @@ aug = T.Compose([
     T.RandomApply([GaussianBlur((0.1 * s, 2.0 * s))], p=0.5),
     T.RandomHorizontalFlip(),
     T.ToTensor(),
-    T.Normalize([mean] * 3, [std] * 3),
+    T.Normalize(mean, std),
 ])
 
 

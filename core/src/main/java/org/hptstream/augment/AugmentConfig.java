@@ -82,8 +82,10 @@ public record AugmentConfig(
         contrast, saturation, h, grayP, blurP, sigmaMin, sigmaMax);
   }
 
+  /** The same augmentation at another output size; the blur sigma (in pixels) scales with it. */
   public AugmentConfig withSize(int newSize) {
+    double f = newSize / (double) size;
     return new AugmentConfig(newSize, scaleMin, scaleMax, ratioMin, ratioMax, flipP, jitterP, brightness,
-        contrast, saturation, hue, grayP, blurP, sigmaMin, sigmaMax);
+        contrast, saturation, hue, grayP, blurP, sigmaMin * f, sigmaMax * f);
   }
 }

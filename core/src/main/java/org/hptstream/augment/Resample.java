@@ -45,47 +45,51 @@ public final class Resample {
   }
 
   /**
-   * Gaussian blur matrices with reflect padding (torchvision's boundary rule), kernel truncated at
-   * {@code ceil(3 sigma)}; images with sigma 0 get the identity.
-   *
-   * @return float [B, n, n]
+   * Per-image Gaussian blur of a float [B,C,S,S] batch as two depthwise 1-D convolutions with reflect
+   * padding (torchvision's boundary rule); kernels truncated at {@code ceil(3 sigma)} and normalised;
+   * images with sigma 0 get a unit impulse, i.e. stay exactly as they are.
    */
-  public static NDArray gaussian(NDManager m, Device device, float[] sigma, int n) {
-    int b = sigma.length;
-    float[] sig = new float[b];
-    float[] radius = new float[b];
-    float[] norm = new float[b];
-    float[] on = new float[b];
-    for (int k = 0; k < b; k++) {
-      boolean blur = sigma[k] > 0;
-      sig[k] = blur ? sigma[k] : 1f;
-      int r = Math.min((int) Math.ceil(3 * sig[k]), n - 1);
-      radius[k] = r;
-      double s = 0;
-      for (int d = -r; d <= r; d++) s += Math.exp(-(double) d * d / (2.0 * sig[k] * sig[k]));
-      norm[k] = (float) s;
-      on[k] = blur ? 1f : 0f;
+  public static NDArray blur(NDManager m, Device device, NDArray x, float[] sigma) {
+    long[] sh = x.getShape().getShape();
+    int b = (int) sh[0], c = (int) sh[1], s = (int) sh[2];
+    int r = 0;
+    for (float sg : sigma) if (sg > 0) r = Math.max(r, radius(sg, s));
+    if (r == 0) return x;
+    int k = 2 * r + 1;
+    float[] taps = new float[b * c * k];
+    for (int i = 0; i < b; i++) {
+      float[] one = new float[k];
+      if (sigma[i] > 0) {
+        int ri = radius(sigma[i], s);
+        double sum = 0;
+        for (int d = -ri; d <= ri; d++) sum += Math.exp(-(double) d * d / (2.0 * sigma[i] * sigma[i]));
+        for (int d = -ri; d <= ri; d++) one[r + d] = (float) (Math.exp(-(double) d * d / (2.0 * sigma[i] * sigma[i])) / sum);
+      } else {
+        one[r] = 1f;
+      }
+      for (int ch = 0; ch < c; ch++) System.arraycopy(one, 0, taps, (i * c + ch) * k, k);
     }
-    NDArray sg = vec(m, device, sig);
-    NDArray rad = vec(m, device, radius);
-    NDArray nrm = vec(m, device, norm);
-    NDArray onA = vec(m, device, on);
-    NDArray i = m.arange(0f, n, 1f, DataType.FLOAT32, device).reshape(1, n, 1);
-    NDArray j = m.arange(0f, n, 1f, DataType.FLOAT32, device).reshape(1, 1, n);
-    NDArray twoVar = sg.square().mul(2f);
-    // source position p maps to column j: p = j, p = -j (j >= 1), p = 2(n-1) - j (j <= n-2)
-    NDArray g = kernel(j.sub(i), twoVar, rad)
-        .add(kernel(j.neg().sub(i), twoVar, rad).mul(j.gte(1f).toType(DataType.FLOAT32, false)))
-        .add(kernel(j.neg().sub(i).add(2f * (n - 1)), twoVar, rad)
-            .mul(j.lte(n - 2f).toType(DataType.FLOAT32, false)))
-        .div(nrm);
-    NDArray eye = m.eye(n).toDevice(device, false).toType(DataType.FLOAT32, false).reshape(1, n, n);
-    return g.mul(onA).add(eye.mul(onA.neg().add(1f)));
+    NDArray kw = m.create(taps, new Shape(b * c, 1, 1, k)).toDevice(device, false);
+    NDArray kh = kw.reshape(b * c, 1, k, 1);
+    Shape one = new Shape(1, 1);
+    Shape none = new Shape(0, 0);
+    NDArray y = reflectPad(x.reshape(1, (long) b * c, s, s), r, 3);
+    y = ai.djl.nn.convolutional.Conv2d.conv2d(y, kw, null, one, none, one, b * c).singletonOrThrow();
+    y = reflectPad(y, r, 2);
+    y = ai.djl.nn.convolutional.Conv2d.conv2d(y, kh, null, one, none, one, b * c).singletonOrThrow();
+    return y.reshape(b, c, s, s);
   }
 
-  private static NDArray kernel(NDArray d, NDArray twoVar, NDArray radius) {
-    NDArray inside = d.abs().lte(radius).toType(DataType.FLOAT32, false);
-    return d.square().neg().div(twoVar).exp().mul(inside);
+  private static int radius(float sigma, int size) {
+    return Math.min((int) Math.ceil(3 * sigma), size - 1);
+  }
+
+  /** torch 'reflect' padding by {@code r} on both sides of {@code axis}. */
+  private static NDArray reflectPad(NDArray y, int r, int axis) {
+    long n = y.getShape().get(axis);
+    NDArray left = y.get(ai.djl.ndarray.index.NDIndex.sliceAxis(axis, 1, r + 1)).flip(axis);
+    NDArray right = y.get(ai.djl.ndarray.index.NDIndex.sliceAxis(axis, n - r - 1, n - 1)).flip(axis);
+    return ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(left, y, right), axis);
   }
 
   /** A per-image scalar as [B,1,1]. */

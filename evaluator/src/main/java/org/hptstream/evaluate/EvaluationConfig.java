@@ -30,6 +30,24 @@ public record EvaluationConfig(
         LinearProbeConfig.paper(), KnnConfig.defaults(), HealthConfig.defaults(), FineTuneConfig.paper(), 256, 0);
   }
 
+  /**
+   * Small enough for 2 CPU cores: probe 1,000 steps at batch 256, semi-supervised on the CPU
+   * fine-tuning schedule; everything else as the paper.
+   */
+  public static EvaluationConfig cpu() {
+    EvaluationConfig p = paper();
+    return p.withProbe(p.probe().withSteps(1000).withBatchSize(256)).withSemisup(FineTuneConfig.cpu());
+  }
+
+  /** {@code paper} or {@code cpu}. */
+  public static EvaluationConfig profile(String name) {
+    return switch (name) {
+      case "paper" -> paper();
+      case "cpu" -> cpu();
+      default -> throw new IllegalArgumentException("unknown evaluation profile '" + name + "' (use paper or cpu)");
+    };
+  }
+
   public EvaluationConfig withProbe(LinearProbeConfig p) {
     return new EvaluationConfig(p, knn, health, semisup, extractBatch, seed);
   }

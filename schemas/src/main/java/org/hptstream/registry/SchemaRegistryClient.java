@@ -187,8 +187,7 @@ public final class SchemaRegistryClient {
       } catch (IOException e) {
         lastFailure = e;
         lastStatus = SchemaRegistryException.UNREACHABLE;
-        sleep(backoff);
-        backoff *= 2;
+        backoff = backoff(attempt, backoff);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -209,8 +208,7 @@ public final class SchemaRegistryClient {
       if (status >= 500) {
         lastStatus = status;
         lastFailure = new IOException(message);
-        sleep(backoff);
-        backoff *= 2;
+        backoff = backoff(attempt, backoff);
         continue;
       }
       switch (status) {
@@ -247,11 +245,16 @@ public final class SchemaRegistryClient {
     return body.length() > 300 ? body.substring(0, 300) + "..." : body;
   }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Sleeps before the next attempt (not after the last); returns the next, doubled, backoff. */
+  private long backoff(int attempt, long millis) {
+    if (attempt + 1 < config.maxAttempts()) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SchemaRegistryException(SchemaRegistryException.UNREACHABLE, "interrupted while retrying " + config.urls(), e);
+      }
     }
+    return millis * 2;
   }
 }

@@ -42,14 +42,24 @@ public final class MocoTrainer {
    *     left as they were before the optimizer step (BN running stats may have moved)
    */
   public StepResult train(NDArray images, long step, double lr) {
-    if (sgd == null) throw new IllegalStateException("no optimizer: this trainer only recalibrates");
     NDList views = augmenter.views(images, seed, step);
+    return trainOnViews(views.get(0), views.get(1), step, lr);
+  }
+
+  /**
+   * The step on views made elsewhere (float [B,3,S,S], normalised): momentum update, keys, query
+   * forward/backward, SGD, enqueue.
+   *
+   * @throws NonFiniteLossException see {@link #train}
+   */
+  public StepResult trainOnViews(NDArray queryView, NDArray keyView, long step, double lr) {
+    if (sgd == null) throw new IllegalStateException("no optimizer: this trainer only recalibrates");
     model.momentumUpdate();
-    NDArray k = model.keys(views.get(1));
+    NDArray k = model.keys(keyView);
     NDArray q;
     NDArray loss;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      q = model.queries(views.get(0));
+      q = model.queries(queryView);
       loss = InfoNce.loss(q, k, model.queue().keys(), model.config().temperature());
       collector.backward(loss);
     }

@@ -36,11 +36,15 @@ public final class JobCheckpoints {
 
   private JobCheckpoints() {}
 
-  /** Identifies a job's checkpoints in a store: same domain, strategy, parent and settings. */
-  public record JobKey(String domain, String strategy, String parentId, PretrainConfig config) {
+  /**
+   * Identifies a job's checkpoints in a store: same domain, strategy, parent, settings and data
+   * statistics (a resume on other data would silently change the normalisation).
+   */
+  public record JobKey(String domain, String strategy, String parentId, PretrainConfig config, ChannelStats stats) {
     boolean matches(CheckpointManifest m) {
       Map<String, Long> s = m.scalars();
       return m.domain().equals(domain) && m.strategy().equals(strategy)
+          && m.normalization().equals(normalization(stats.expandTo(3)))
           && java.util.Objects.equals(m.parentId(), parentId)
           && m.architecture().equals(config.arch().id())
           && eq(s, SEED, config.seed()) && eq(s, TOTAL_STEPS, config.steps())
@@ -58,7 +62,7 @@ public final class JobCheckpoints {
   /** Writes the session's full state; returns the stored manifest. */
   public static CheckpointManifest save(CheckpointStore store, PretrainSession s, JobKey key, String dataSource,
       long imageCount, Double lastLoss) {
-    try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+    try (NDManager m = NDManager.newBaseManager()) {
       Map<String, NDList> groups = s.capture(m);
       PretrainConfig c = s.config();
       Map<String, Long> scalars = Map.of(

@@ -86,7 +86,7 @@ public final class PretrainJob {
       try (PretrainSession s = new PretrainSession(r.strategy(), r.config(), r.data(), parent, r.device())) {
         parentMem.close(); // copied into the model
         JobCheckpoints.JobKey key = new JobCheckpoints.JobKey(
-            r.domain(), r.strategy().cliName(), parent == null ? null : parent.id(), s.config());
+            r.domain(), r.strategy().cliName(), parent == null ? null : parent.id(), s.config(), s.channelStats());
         String resumedFrom = null;
         CheckpointManifest last = null;
         if (r.resume()) {

@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       org.hptstream.ingest.IngestCommand.class,
       org.hptstream.stack.StackCommand.class,
+      org.hptstream.train.PretrainCommand.class,
       org.hptstream.evaluate.EvaluateCommand.class,
+      org.hptstream.demo.DemoCommand.class,
     })
 public final class Hpt implements Runnable {
 

@@ -59,6 +59,36 @@ class ComposeEnvironmentTest {
             .contains(key));
   }
 
+  /** The hpt tool services' commands are valid {@code hpt} command lines (options, arity). */
+  @Test
+  void toolServicesRunCommandsTheCliAccepts() throws Exception {
+    Path compose = HptPaths.requireHome().resolve("docker-compose.yml");
+    JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(run(List.of("config"), compose)).path("services");
+    List<String> tools = new ArrayList<>();
+    services.fields().forEachRemaining(service -> {
+      JsonNode spec = service.getValue();
+      if (!spec.path("build").path("dockerfile").asText().endsWith("ops/docker/Dockerfile")) {
+        return;
+      }
+      tools.add(service.getKey());
+      // The image's ENTRYPOINT is ["hpt"]; a service may replace it with ["hpt", <subcommand>...].
+      List<String> argv = new ArrayList<>(List.of("hpt"));
+      if (spec.has("entrypoint")) {
+        argv.clear();
+        spec.get("entrypoint").forEach(a -> argv.add(a.asText()));
+      }
+      spec.path("command").forEach(a -> argv.add(a.asText()));
+      assertThat(argv.get(0)).as("%s runs hpt", service.getKey()).isEqualTo("hpt");
+      List<String> args = argv.subList(1, argv.size());
+      try {
+        Hpt.newCommandLine().parseArgs(args.toArray(String[]::new));
+      } catch (CommandLine.ParameterException e) {
+        fail("compose service %s: `hpt %s` does not parse: %s", service.getKey(), String.join(" ", args), e.getMessage());
+      }
+    });
+    assertThat(tools).as("services built from ops/docker/Dockerfile").isNotEmpty();
+  }
+
   @Test
   void cliEnvironmentNamesAreFoundInNestedSubcommands() {
     @CommandLine.Command(name = "leaf")

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,8 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real Kafka broker as its own process: one combined broker+controller KRaft node on 127.0.0.1,
- * run from the jars that the build copies into {@code ops/stack/target/kafka-libs}.
+ * run from the jars that the build copies into {@code ops/stack/target/kafka-libs}, in a session of
+ * its own so that it outlives the command that started it.
  */
 public final class BrokerProcess implements AutoCloseable {
 
@@ -55,7 +57,7 @@ public final class BrokerProcess implements AutoCloseable {
 
   /**
    * Writes the configuration, formats the storage on first use (new cluster id) and starts the
-   * broker; call {@link #awaitReady} next.
+   * broker; wait for it with {@link #answers}.
    */
   public static BrokerProcess start(Settings settings) {
     Path libs = KafkaLibs.dir();
@@ -73,7 +75,7 @@ public final class BrokerProcess implements AutoCloseable {
               settings.log());
       format.awaitSuccess(Duration.ofMinutes(2));
     }
-    JavaProcess broker = JavaProcess.launch("kafka", jvm, List.of("kafka.Kafka", config.toString()), settings.log());
+    JavaProcess broker = JavaProcess.launchDetached("kafka", jvm, List.of("kafka.Kafka", config.toString()), settings.log());
     return new BrokerProcess(broker, bootstrapFor(settings.port()));
   }
 
@@ -181,11 +183,9 @@ public final class BrokerProcess implements AutoCloseable {
     return false;
   }
 
-  /** Blocks until the broker answers an Admin describeCluster; fails with a pointer to the log. */
-  public BrokerProcess awaitReady(Duration timeout) {
-    process.awaitReady(
-        bootstrapServers, () -> askClusterId(bootstrapServers, Duration.ofSeconds(2)).isPresent(), timeout);
-    return this;
+  /** Whether a broker answers an Admin describeCluster at {@code bootstrapServers}. */
+  public static boolean answers(String bootstrapServers) {
+    return askClusterId(bootstrapServers, Duration.ofSeconds(2)).isPresent();
   }
 
   public String bootstrapServers() {
@@ -203,7 +203,7 @@ public final class BrokerProcess implements AutoCloseable {
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
-    var all = new java.util.ArrayList<String>(a);
+    List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
   }

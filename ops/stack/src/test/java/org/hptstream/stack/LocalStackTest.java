@@ -2,6 +2,7 @@ package org.hptstream.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,11 +51,22 @@ class LocalStackTest {
 
     // `up` from its own JVM, like `hpt stack up`: the stack must outlive that JVM.
     Process cli = runCli(config, "up");
+    // A concurrent `up` waits for the processes being started instead of starting its own.
+    await().atMost(Duration.ofMinutes(3)).until(
+        () -> Files.exists(dir.resolve("kafka.pid")) && Files.exists(dir.resolve("registry.pid")) || !cli.isAlive());
+    String concurrent = capture(stack::up);
+    assertThat(concurrent).doesNotContain(" started at");
     assertThat(cli.waitFor(5, TimeUnit.MINUTES)).isTrue();
     String cliOut = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(cli.exitValue()).as(cliOut).isZero();
     assertThat(cliOut).contains("export HPT_BOOTSTRAP_SERVERS=" + config.bootstrapServers());
     assertThat(stack.status().allAnswer()).isTrue();
+    // Later commands without port options find the ports of that `up`.
+    assertThat(LocalStack.Config.resolve(dir, null, null, null, config.timeout())).isEqualTo(config);
+
+    // Each runs in a session of its own (setsid): a Ctrl-C for the starting shell does not reach it.
+    assertThat(sessionId(pid("kafka.pid"))).isEqualTo(pid("kafka.pid"));
+    assertThat(sessionId(pid("registry.pid"))).isEqualTo(pid("registry.pid"));
 
     // A second `up` asks, finds both running and starts nothing.
     String pids = pids();
@@ -120,6 +132,16 @@ class LocalStackTest {
 
   private String pids() throws IOException {
     return Files.readString(dir.resolve("kafka.pid")) + Files.readString(dir.resolve("registry.pid"));
+  }
+
+  private long pid(String pidFile) throws IOException {
+    return Long.parseLong(Files.readString(dir.resolve(pidFile)).trim().split("\\s+")[0]);
+  }
+
+  /** Field 6 of /proc/<pid>/stat (after the parenthesised command name). */
+  private static long sessionId(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
   }
 
   private interface StackAction {

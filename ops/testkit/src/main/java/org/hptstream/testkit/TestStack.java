@@ -14,24 +14,37 @@ public final class TestStack {
   public static final String FIXTURE_PROPERTY = "hpt.fixture";
 
   private static KafkaStackFixture shared;
+  private static RuntimeException failure; // a failed start is not retried by every later test
 
   private TestStack() {}
 
   /** The shared fixture; each test should use its own topic names and subjects. */
   public static synchronized KafkaStackFixture shared() {
+    if (failure != null) {
+      throw new IllegalStateException("the shared test stack failed to start earlier: " + failure.getMessage(), failure);
+    }
     if (shared == null) {
-      String kind = System.getProperty(FIXTURE_PROPERTY, "local").trim().toLowerCase(Locale.ROOT);
-      AutoCloseable fixture =
-          switch (kind) {
-            case "local", "" -> LocalStackFixture.start();
-            case "testcontainers" -> ContainersStackFixture.start();
-            default -> throw new IllegalArgumentException(
-                "-D" + FIXTURE_PROPERTY + "=" + kind + ": expected 'local' or 'testcontainers'");
-          };
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(fixture), "hpt-test-stack-shutdown"));
-      shared = (KafkaStackFixture) fixture;
+      try {
+        shared = start();
+      } catch (RuntimeException e) {
+        failure = e;
+        throw e;
+      }
     }
     return shared;
+  }
+
+  private static KafkaStackFixture start() {
+    String kind = System.getProperty(FIXTURE_PROPERTY, "local").trim().toLowerCase(Locale.ROOT);
+    AutoCloseable fixture =
+        switch (kind) {
+          case "local", "" -> LocalStackFixture.start();
+          case "testcontainers" -> ContainersStackFixture.start();
+          default -> throw new IllegalArgumentException(
+              "-D" + FIXTURE_PROPERTY + "=" + kind + ": expected 'local' or 'testcontainers'");
+        };
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(fixture), "hpt-test-stack-shutdown"));
+    return (KafkaStackFixture) fixture;
   }
 
   private static void closeQuietly(AutoCloseable fixture) {
