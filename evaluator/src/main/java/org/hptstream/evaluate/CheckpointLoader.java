@@ -32,12 +32,13 @@ public final class CheckpointLoader {
    * Loads {@code dir}'s backbone into a fresh network on {@code manager}.
    *
    * @param expected the architecture the caller expects, or {@code null} to take the manifest's
-   * @param transforms the protocols' transforms, given the checkpoint's normalisation
+   * @param transforms the protocols' transforms, given the checkpoint's manifest (normalisation, image size)
    * @throws CheckpointException if the directory is not a checkpoint, a file is missing, truncated or
    *     its hash does not match, or the architecture differs from {@code expected} or from the tensors
    */
   public static Loaded load(
-      Path dir, ResNetConfig expected, Function<ChannelStats, EvaluatedBackbone.Transforms> transforms, NDManager manager) {
+      Path dir, ResNetConfig expected, Function<CheckpointManifest, EvaluatedBackbone.Transforms> transforms,
+      NDManager manager) {
     Path abs = dir.toAbsolutePath().normalize();
     if (!Files.isRegularFile(abs.resolve("manifest.json"))) {
       throw new CheckpointException(dir + " is not a checkpoint directory (no manifest.json)");
@@ -79,12 +80,14 @@ public final class CheckpointLoader {
           .map(CheckpointManifest.FileEntry::sha256)
           .findFirst()
           .orElseThrow(() -> new CheckpointException("checkpoint " + id + " has no backbone file"));
-      ChannelStats norm = toStats(manifest.normalization());
-      return new Loaded(new EvaluatedBackbone(id, sha, net, norm, transforms.apply(norm)), c.report(), report);
+      return new Loaded(new EvaluatedBackbone(id, sha, net, normalization(manifest), transforms.apply(manifest)),
+          c.report(), report);
     }
   }
 
-  private static ChannelStats toStats(CheckpointManifest.Normalization n) {
+  /** The per-channel mean/std the checkpoint's backbone was trained with. */
+  public static ChannelStats normalization(CheckpointManifest manifest) {
+    CheckpointManifest.Normalization n = manifest.normalization();
     return new ChannelStats(toFloats(n.mean()), toFloats(n.std()));
   }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.hptstream.checkpoint.CheckpointException;
+import org.hptstream.data.ChannelStats;
 import org.hptstream.data.ImageSet;
 import org.hptstream.data.ImageSets;
 import org.hptstream.features.FeatureCache;
@@ -68,8 +69,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   Path targetTestLabels;
 
   @Option(names = "--image-size",
-      description = "Evaluate at N px: resize to N/0.875 + center crop N (the paper: 224). Default: the images'"
-          + " own size, no resize (training views are random-resized-crops back to that size).")
+      description = "Evaluate at N px: resize to N/0.875 + center crop N (the paper: 224). Default: the size the"
+          + " checkpoint was trained at (manifest scalar image_size); the images' own size, unresized, when"
+          + " that is theirs or unrecorded.")
   Integer imageSize;
 
   @Option(names = "--limit", description = "Use only the first N images of every split (quick runs).")
@@ -143,12 +145,16 @@ public final class EvaluateCommand implements Callable<Integer> {
       List<EvaluationResult> results;
       try {
         ResNetConfig expected = arch == null ? null : ResNetConfig.parse(arch);
-        int size = imageSize != null ? imageSize : data.train().height();
-        CheckpointLoader.Loaded loaded = CheckpointLoader.load(checkpoint, expected,
-            norm -> imageSize != null
-                ? EvaluatedBackbone.Transforms.paper(size, norm)
-                : EvaluatedBackbone.Transforms.nativeSize(size, norm),
-            manager);
+        int own = data.train().height();
+        CheckpointLoader.Loaded loaded = CheckpointLoader.load(checkpoint, expected, manifest -> {
+          ChannelStats norm = CheckpointLoader.normalization(manifest);
+          // Evaluate at the size the backbone was trained at, unless told otherwise.
+          long trained = manifest.scalars().getOrDefault("image_size", (long) own);
+          int size = imageSize != null ? imageSize : Math.toIntExact(trained);
+          return size == own && imageSize == null
+              ? EvaluatedBackbone.Transforms.nativeSize(size, norm)
+              : EvaluatedBackbone.Transforms.paper(size, norm);
+        }, manager);
         err.println("hpt evaluate: " + loaded.verified().summary());
         err.println("hpt evaluate: " + loaded.loaded().summary());
         Evaluator evaluator = new Evaluator(config, manager, new FeatureCache(cacheDir));
