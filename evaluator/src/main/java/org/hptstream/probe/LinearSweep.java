@@ -3,7 +3,6 @@ package org.hptstream.probe;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
@@ -169,16 +168,6 @@ final class LinearSweep implements AutoCloseable {
     for (int i = 0; i < acc.length; i++) {
       acc[i] += v[i];
     }
-  }
-
-  /** One classifier's weights {@code [D, C]} and bias {@code [C]}, copied to {@code target}. */
-  NDArray[] classifier(int rerun, int lrIndex, NDManager target) {
-    NDIndex cols = new NDIndex("{}, :, {}:{}", rerun, lrIndex * classes, (lrIndex + 1) * classes);
-    NDArray w = weight.get(cols);
-    NDArray b = bias.get(new NDIndex("{}, 0, {}:{}", rerun, lrIndex * classes, (lrIndex + 1) * classes));
-    w.attach(target);
-    b.attach(target);
-    return new NDArray[] {w, b};
   }
 
   @Override
