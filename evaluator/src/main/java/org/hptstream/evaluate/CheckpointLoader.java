@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.hptstream.checkpoint.Checkpoint;
 import org.hptstream.checkpoint.CheckpointDraft;
@@ -32,13 +33,22 @@ public final class CheckpointLoader {
    * Loads {@code dir}'s backbone into a fresh network on {@code manager}.
    *
    * @param expected the architecture the caller expects, or {@code null} to take the manifest's
-   * @param transforms the protocols' transforms, given the checkpoint's manifest (normalisation, image size)
+   * @param transforms the protocols' transforms, given the checkpoint's normalisation
    * @throws CheckpointException if the directory is not a checkpoint, a file is missing, truncated or
    *     its hash does not match, or the architecture differs from {@code expected} or from the tensors
    */
   public static Loaded load(
-      Path dir, ResNetConfig expected, Function<CheckpointManifest, EvaluatedBackbone.Transforms> transforms,
-      NDManager manager) {
+      Path dir, ResNetConfig expected, Function<ChannelStats, EvaluatedBackbone.Transforms> transforms, NDManager manager) {
+    return load(dir, expected, (manifest, norm) -> transforms.apply(norm), manager);
+  }
+
+  /**
+   * Like {@link #load(Path, ResNetConfig, Function, NDManager)}, with transforms that may depend on
+   * the manifest too (e.g. its {@code image_size} scalar: the size the backbone was trained at).
+   */
+  public static Loaded load(
+      Path dir, ResNetConfig expected,
+      BiFunction<CheckpointManifest, ChannelStats, EvaluatedBackbone.Transforms> transforms, NDManager manager) {
     Path abs = dir.toAbsolutePath().normalize();
     if (!Files.isRegularFile(abs.resolve("manifest.json"))) {
       throw new CheckpointException(dir + " is not a checkpoint directory (no manifest.json)");
@@ -80,8 +90,8 @@ public final class CheckpointLoader {
           .map(CheckpointManifest.FileEntry::sha256)
           .findFirst()
           .orElseThrow(() -> new CheckpointException("checkpoint " + id + " has no backbone file"));
-      return new Loaded(new EvaluatedBackbone(id, sha, net, normalization(manifest), transforms.apply(manifest)),
-          c.report(), report);
+      ChannelStats norm = normalization(manifest);
+      return new Loaded(new EvaluatedBackbone(id, sha, net, norm, transforms.apply(manifest, norm)), c.report(), report);
     }
   }
 

@@ -146,8 +146,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       try {
         ResNetConfig expected = arch == null ? null : ResNetConfig.parse(arch);
         int own = data.train().height();
-        CheckpointLoader.Loaded loaded = CheckpointLoader.load(checkpoint, expected, manifest -> {
-          ChannelStats norm = CheckpointLoader.normalization(manifest);
+        CheckpointLoader.Loaded loaded = CheckpointLoader.load(checkpoint, expected, (manifest, norm) -> {
           // Evaluate at the size the backbone was trained at, unless told otherwise.
           long trained = manifest.scalars().getOrDefault("image_size", (long) own);
           int size = imageSize != null ? imageSize : Math.toIntExact(trained);
@@ -178,17 +177,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private EvaluationConfig config() {
-    EvaluationConfig c = EvaluationConfig.paper().withSeed(seed);
+    EvaluationConfig c = EvaluationConfig.profile(profile).withSeed(seed);
     LinearProbeConfig probe = c.probe();
     FineTuneConfig semi = c.semisup();
-    switch (profile) {
-      case "paper" -> { }
-      case "cpu" -> {
-        probe = probe.withSteps(1000).withBatchSize(256);
-        semi = FineTuneConfig.cpu();
-      }
-      default -> throw new IllegalArgumentException("unknown --profile '" + profile + "' (use paper or cpu)");
-    }
     probe = probe.withMode(switch (probeMode) {
       case "features" -> LinearProbeConfig.Mode.FEATURES;
       case "paper" -> LinearProbeConfig.Mode.PAPER;
