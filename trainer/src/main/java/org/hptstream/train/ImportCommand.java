@@ -66,7 +66,13 @@ public final class ImportCommand implements Callable<Integer> {
     BaseImport.Result r;
     try {
       r = BaseImport.run(request);
-    } catch (WeightLoadException | IllegalArgumentException e) {
+    } catch (WeightLoadException e) {
+      err.println("hpt import: " + e.getMessage());
+      if (e.problems().stream().anyMatch(p -> p.startsWith("shape mismatch") || p.startsWith("missing backbone"))) {
+        err.println("hpt import: do the weights really hold a " + request.arch().id() + "? Nothing was written.");
+      }
+      return 2;
+    } catch (IllegalArgumentException e) {
       err.println("hpt import: " + e.getMessage());
       return 2;
     } catch (CheckpointException | UncheckedIOException e) {
