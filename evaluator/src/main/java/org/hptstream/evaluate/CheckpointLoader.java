@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.hptstream.checkpoint.Checkpoint;
 import org.hptstream.checkpoint.CheckpointDraft;
@@ -38,6 +39,16 @@ public final class CheckpointLoader {
    */
   public static Loaded load(
       Path dir, ResNetConfig expected, Function<ChannelStats, EvaluatedBackbone.Transforms> transforms, NDManager manager) {
+    return load(dir, expected, (manifest, norm) -> transforms.apply(norm), manager);
+  }
+
+  /**
+   * Like {@link #load(Path, ResNetConfig, Function, NDManager)}, with transforms that may depend on
+   * the manifest too (e.g. its {@code image_size} scalar: the size the backbone was trained at).
+   */
+  public static Loaded load(
+      Path dir, ResNetConfig expected,
+      BiFunction<CheckpointManifest, ChannelStats, EvaluatedBackbone.Transforms> transforms, NDManager manager) {
     Path abs = dir.toAbsolutePath().normalize();
     if (!Files.isRegularFile(abs.resolve("manifest.json"))) {
       throw new CheckpointException(dir + " is not a checkpoint directory (no manifest.json)");
@@ -79,12 +90,14 @@ public final class CheckpointLoader {
           .map(CheckpointManifest.FileEntry::sha256)
           .findFirst()
           .orElseThrow(() -> new CheckpointException("checkpoint " + id + " has no backbone file"));
-      ChannelStats norm = toStats(manifest.normalization());
-      return new Loaded(new EvaluatedBackbone(id, sha, net, norm, transforms.apply(norm)), c.report(), report);
+      ChannelStats norm = normalization(manifest);
+      return new Loaded(new EvaluatedBackbone(id, sha, net, norm, transforms.apply(manifest, norm)), c.report(), report);
     }
   }
 
-  private static ChannelStats toStats(CheckpointManifest.Normalization n) {
+  /** The per-channel mean/std the checkpoint's backbone was trained with. */
+  public static ChannelStats normalization(CheckpointManifest manifest) {
+    CheckpointManifest.Normalization n = manifest.normalization();
     return new ChannelStats(toFloats(n.mean()), toFloats(n.std()));
   }
 

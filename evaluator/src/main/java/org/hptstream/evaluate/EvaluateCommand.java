@@ -68,8 +68,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   Path targetTestLabels;
 
   @Option(names = "--image-size",
-      description = "Evaluate at N px: resize to N/0.875 + center crop N (the paper: 224). Default: the images'"
-          + " own size, no resize (training views are random-resized-crops back to that size).")
+      description = "Evaluate at N px: resize to N/0.875 + center crop N (the paper: 224). Default: the size the"
+          + " checkpoint was trained at (manifest scalar image_size); the images' own size, unresized, when"
+          + " that is theirs or unrecorded.")
   Integer imageSize;
 
   @Option(names = "--limit", description = "Use only the first N images of every split (quick runs).")
@@ -143,12 +144,15 @@ public final class EvaluateCommand implements Callable<Integer> {
       List<EvaluationResult> results;
       try {
         ResNetConfig expected = arch == null ? null : ResNetConfig.parse(arch);
-        int size = imageSize != null ? imageSize : data.train().height();
-        CheckpointLoader.Loaded loaded = CheckpointLoader.load(checkpoint, expected,
-            norm -> imageSize != null
-                ? EvaluatedBackbone.Transforms.paper(size, norm)
-                : EvaluatedBackbone.Transforms.nativeSize(size, norm),
-            manager);
+        int own = data.train().height();
+        CheckpointLoader.Loaded loaded = CheckpointLoader.load(checkpoint, expected, (manifest, norm) -> {
+          // Evaluate at the size the backbone was trained at, unless told otherwise.
+          long trained = manifest.scalars().getOrDefault("image_size", (long) own);
+          int size = imageSize != null ? imageSize : Math.toIntExact(trained);
+          return size == own && imageSize == null
+              ? EvaluatedBackbone.Transforms.nativeSize(size, norm)
+              : EvaluatedBackbone.Transforms.paper(size, norm);
+        }, manager);
         err.println("hpt evaluate: " + loaded.verified().summary());
         err.println("hpt evaluate: " + loaded.loaded().summary());
         Evaluator evaluator = new Evaluator(config, manager, new FeatureCache(cacheDir));
@@ -172,17 +176,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private EvaluationConfig config() {
-    EvaluationConfig c = EvaluationConfig.paper().withSeed(seed);
+    EvaluationConfig c = EvaluationConfig.profile(profile).withSeed(seed);
     LinearProbeConfig probe = c.probe();
     FineTuneConfig semi = c.semisup();
-    switch (profile) {
-      case "paper" -> { }
-      case "cpu" -> {
-        probe = probe.withSteps(1000).withBatchSize(256);
-        semi = FineTuneConfig.cpu();
-      }
-      default -> throw new IllegalArgumentException("unknown --profile '" + profile + "' (use paper or cpu)");
-    }
     probe = probe.withMode(switch (probeMode) {
       case "features" -> LinearProbeConfig.Mode.FEATURES;
       case "paper" -> LinearProbeConfig.Mode.PAPER;

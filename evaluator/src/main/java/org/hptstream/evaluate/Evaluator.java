@@ -1,7 +1,9 @@
 package org.hptstream.evaluate;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -213,7 +215,7 @@ public final class Evaluator {
         ParameterStore store = new ParameterStore(manager, false);
         ImageSet images = data.train();
         inputs = (idx, step) -> {
-          int[] local = idx.toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
+          int[] local = idx.toType(DataType.INT32, false).toIntArray();
           int[] img = new int[local.length];
           for (int i = 0; i < local.length; i++) {
             img[i] = rows[local[i]];
@@ -244,7 +246,10 @@ public final class Evaluator {
       }
       Map<String, Object> params = new LinkedHashMap<>(config.knn().describe());
       params.put("k_used", r.k());
-      return new Outcome(params, Map.of("train", r.trainSize(), "test", r.testSize()), m);
+      Map<String, Integer> sizes = new LinkedHashMap<>();
+      sizes.put("train", r.trainSize());
+      sizes.put("test", r.testSize());
+      return new Outcome(params, sizes, m);
     }
 
     Outcome health() {
@@ -287,7 +292,7 @@ public final class Evaluator {
       List<Metric> perLr = new ArrayList<>();
       for (double lr : sc.learningRates()) {
         try (NDManager m = manager.newSubManager()) {
-          ai.djl.engine.Engine.getInstance().setRandomSeed((int) config.seed());
+          Engine.getInstance().setRandomSeed((int) config.seed()); // the new head's init
           ResNet net = backbone.newClassifierNet(classes, m);
           tuner.train(net, labelledSet, sc, lr, config.seed(), m);
           double valTop1 = tuner.accuracy(net, val, 0, config.extractBatch(), m)[0];

@@ -91,12 +91,26 @@ public final class Features {
     return manager.create(values, new Shape(size, dim));
   }
 
+  /** Rows {@code [from, to)} as a float32 {@code [to - from, D]} array owned by {@code manager}. */
+  public NDArray toNDArray(NDManager manager, int from, int to) {
+    Objects.checkFromToIndex(from, to, size);
+    float[] rows = new float[(to - from) * dim];
+    System.arraycopy(values, from * dim, rows, 0, rows.length);
+    return manager.create(rows, new Shape(to - from, dim));
+  }
+
   /** The labels as an int64 {@code [N]} array owned by {@code manager}. */
   public NDArray labelsNDArray(NDManager manager) {
-    long[] l = new long[size];
+    return labelsNDArray(manager, 0, size);
+  }
+
+  /** Labels {@code [from, to)} as an int64 array owned by {@code manager}. */
+  public NDArray labelsNDArray(NDManager manager, int from, int to) {
+    Objects.checkFromToIndex(from, to, size);
     int[] src = labels();
-    for (int i = 0; i < size; i++) {
-      l[i] = src[i];
+    long[] l = new long[to - from];
+    for (int i = from; i < to; i++) {
+      l[i - from] = src[i];
     }
     return manager.create(l);
   }

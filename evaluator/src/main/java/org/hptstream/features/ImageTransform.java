@@ -16,10 +16,17 @@ import org.hptstream.data.ChannelStats;
 public interface ImageTransform {
   NDArray apply(NDArray uint8Images, Random rng);
 
-  /** Images at their own size: {@code (x / 255 - mean) / std} per channel, nothing else. */
+  /**
+   * Images at their own size: {@code (x / 255 - mean) / std} per channel, nothing else. Grey images
+   * under RGB statistics (a grey domain trained as RGB) are repeated to RGB first.
+   */
   static ImageTransform normalizeOnly(ChannelStats norm) {
     return (x, rng) -> {
       int c = Math.toIntExact(x.getShape().get(1));
+      if (c == 1 && norm.channels() > 1) {
+        x = x.repeat(1, norm.channels());
+        c = norm.channels();
+      }
       ChannelStats s = norm.expandTo(c);
       NDArray mean = x.getManager().create(s.mean(), new Shape(1, c, 1, 1));
       NDArray std = x.getManager().create(s.std(), new Shape(1, c, 1, 1));

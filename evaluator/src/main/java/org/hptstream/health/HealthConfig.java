@@ -1,7 +1,7 @@
 package org.hptstream.health;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+import org.hptstream.metrics.Parameters;
 
 /**
  * Settings of the health check.
@@ -23,10 +23,7 @@ public record HealthConfig(int maxSamples, double minRelativeStd, double minEffe
   }
 
   public Map<String, Object> describe() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("maxSamples", maxSamples);
-    m.put("minRelativeStd", minRelativeStd);
-    m.put("minEffectiveRank", minEffectiveRank);
+    Map<String, Object> m = Parameters.of(this);
     return m;
   }
 }

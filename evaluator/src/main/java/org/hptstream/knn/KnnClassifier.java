@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
 import org.hptstream.features.Features;
 import org.hptstream.metrics.Accuracy;
@@ -47,22 +46,15 @@ public final class KnnClassifier {
     try (NDManager m = manager.newSubManager()) {
       NDArray bank = normalize(train.toNDArray(m)).transpose(); // [D, N]
       NDArray bankLabels = train.labelsNDArray(m);
-      int dim = test.dim();
       for (int from = 0; from < test.size(); from += config.chunk()) {
         int to = Math.min(test.size(), from + config.chunk());
         try (NDScope ignored = new NDScope()) {
-          float[] rows = new float[(to - from) * dim];
-          System.arraycopy(test.values(), from * dim, rows, 0, rows.length);
-          long[] lab = new long[to - from];
-          for (int i = from; i < to; i++) {
-            lab[i - from] = test.labels()[i];
-          }
-          NDArray q = normalize(m.create(rows, new Shape(to - from, dim)));
+          NDArray q = normalize(test.toNDArray(m, from, to));
           NDList top = q.matMul(bank).topK(k, -1); // values, indices: [b, k]
           NDArray weights = top.get(0).div(config.temperature()).exp().expandDims(-1); // [b, k, 1]
           NDArray votes = bankLabels.get(top.get(1)).oneHot(classes).toType(DataType.FLOAT32, false); // [b, k, C]
           NDArray scores = votes.muli(weights).sum(new int[] {1}); // [b, C]
-          NDArray y = m.create(lab);
+          NDArray y = test.labelsNDArray(m, from, to);
           hits1 += Accuracy.hits(scores, y, 1).getFloat();
           if (topK > 0) {
             hitsK += Accuracy.hits(scores, y, topK).getFloat();

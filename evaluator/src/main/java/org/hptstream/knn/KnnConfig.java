@@ -1,7 +1,7 @@
 package org.hptstream.knn;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+import org.hptstream.metrics.Parameters;
 
 /**
  * The kNN monitor's settings (weighted kNN as in Wu et al. 2018 / the MoCo kNN monitor).
@@ -28,9 +28,8 @@ public record KnnConfig(int k, double temperature, int chunk) {
   }
 
   public Map<String, Object> describe() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("k", k);
-    m.put("temperature", temperature);
+    Map<String, Object> m = Parameters.of(this);
+    m.remove("chunk");
     m.put("similarity", "cosine");
     m.put("vote", "exp(sim/T)-weighted");
     return m;

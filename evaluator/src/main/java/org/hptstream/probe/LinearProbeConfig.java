@@ -1,9 +1,9 @@
 package org.hptstream.probe;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hptstream.optim.LrSchedule;
+import org.hptstream.metrics.Parameters;
 
 /**
  * The linear-separability protocol's hyper-parameters. {@link #paper()} gives the paper's values
@@ -45,7 +45,13 @@ public record LinearProbeConfig(
      * As the paper: every training step runs the frozen backbone on a fresh RandomResizedCrop +
      * horizontal-flip view of the batch. Model selection and test use eval-transform features.
      */
-    PAPER
+    PAPER;
+
+    /** The CLI's and the results' spelling: {@code features}, {@code paper}. */
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   public LinearProbeConfig {
@@ -104,18 +110,7 @@ public record LinearProbeConfig(
 
   /** The parameters as a flat map for result provenance. */
   public Map<String, Object> describe() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mode", mode.name().toLowerCase());
-    m.put("learningRates", learningRates);
-    m.put("momentum", momentum);
-    m.put("weightDecay", weightDecay);
-    m.put("batchSize", batchSize);
-    m.put("steps", steps);
-    m.put("decayAt", decayAt);
-    m.put("decayFactor", decayFactor);
-    m.put("reruns", reruns);
-    m.put("valFraction", valFraction);
-    m.put("initStd", initStd);
+    Map<String, Object> m = Parameters.of(this);
     return m;
   }
 }

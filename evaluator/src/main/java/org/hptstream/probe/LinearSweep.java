@@ -3,7 +3,6 @@ package org.hptstream.probe;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
@@ -140,21 +139,14 @@ final class LinearSweep implements AutoCloseable {
    */
   double[][][] accuracy(Features data, int k) {
     int n = data.size();
-    int dim = data.dim();
     double[] hits1 = new double[reruns * lrs];
     double[] hitsK = new double[reruns * lrs];
     int chunk = 4096;
     for (int from = 0; from < n; from += chunk) {
       int to = Math.min(n, from + chunk);
       try (NDScope ignored = new NDScope()) {
-        float[] rows = new float[(to - from) * dim];
-        System.arraycopy(data.values(), from * dim, rows, 0, rows.length);
-        long[] lab = new long[to - from];
-        for (int i = from; i < to; i++) {
-          lab[i - from] = data.labels()[i];
-        }
-        NDArray x = manager.create(rows, new Shape(to - from, dim));
-        NDArray y = manager.create(lab);
+        NDArray x = data.toNDArray(manager, from, to);
+        NDArray y = data.labelsNDArray(manager, from, to);
         NDArray scores = x.matMul(weight).addi(bias).reshape(reruns, to - from, lrs, classes).transpose(0, 2, 1, 3);
         add(hits1, Accuracy.hits(scores, y, 1).toType(DataType.FLOAT64, false).toDoubleArray());
         if (k > 0) {
@@ -176,16 +168,6 @@ final class LinearSweep implements AutoCloseable {
     for (int i = 0; i < acc.length; i++) {
       acc[i] += v[i];
     }
-  }
-
-  /** One classifier's weights {@code [D, C]} and bias {@code [C]}, copied to {@code target}. */
-  NDArray[] classifier(int rerun, int lrIndex, NDManager target) {
-    NDIndex cols = new NDIndex("{}, :, {}:{}", rerun, lrIndex * classes, (lrIndex + 1) * classes);
-    NDArray w = weight.get(cols);
-    NDArray b = bias.get(new NDIndex("{}, 0, {}:{}", rerun, lrIndex * classes, (lrIndex + 1) * classes));
-    w.attach(target);
-    b.attach(target);
-    return new NDArray[] {w, b};
   }
 
   @Override

@@ -1,9 +1,9 @@
 package org.hptstream.semisup;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hptstream.optim.LrSchedule;
+import org.hptstream.metrics.Parameters;
 
 /**
  * The semi-supervised protocol: fine-tune the whole network (backbone and a new linear head) on a few
@@ -83,17 +83,7 @@ public record FineTuneConfig(
   }
 
   public Map<String, Object> describe() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("labels", labels);
-    m.put("learningRates", learningRates);
-    m.put("headLrMultiplier", headLrMultiplier);
-    m.put("momentum", momentum);
-    m.put("weightDecay", weightDecay);
-    m.put("batchSize", batchSize);
-    m.put("steps", steps);
-    m.put("decayAt", decayAt);
-    m.put("decayFactor", decayFactor);
-    m.put("valSize", valSize);
+    Map<String, Object> m = Parameters.of(this);
     return m;
   }
 }

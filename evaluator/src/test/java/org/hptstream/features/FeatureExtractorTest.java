@@ -44,6 +44,24 @@ class FeatureExtractorTest {
   }
 
   @Test
+  void greyImagesFeedAnRgbBackboneUnderRgbStatistics() {
+    // The trainer stores grey domains as RGB (resnet18-...-small, 3 equal channel statistics).
+    ai.djl.engine.Engine.getInstance().setRandomSeed(9);
+    ResNet rgb = ResNet.backbone(new org.hptstream.model.ResNetConfig(18, 8, true, 3));
+    rgb.initialize(manager);
+    org.hptstream.data.ChannelStats s = Backbones.stats().expandTo(3);
+    Features f = new FeatureExtractor(rgb.backbone(), new InputPipeline(3), ImageTransform.normalizeOnly(s), 32)
+        .extract(IMAGES, manager);
+    assertThat(f.dim()).isEqualTo(64);
+    Features viaCore = new FeatureExtractor(rgb.backbone(), new InputPipeline(3),
+        ImageTransform.of(new EvalTransform(28, 1.0, s)), 32).extract(IMAGES, manager);
+    // Core's resample at the same size is the identity up to rounding.
+    for (int i = 0; i < f.values().length; i++) {
+      assertThat(viaCore.values()[i]).isCloseTo(f.values()[i], org.assertj.core.data.Offset.offset(1e-2f + 1e-2f * Math.abs(f.values()[i])));
+    }
+  }
+
+  @Test
   void coreEvalTransformFeedsAGreyBackbone() {
     // Core's transforms give RGB; a one-channel backbone takes the (identical) first channel.
     ImageTransform resizeCrop = ImageTransform.of(new EvalTransform(24, 0.875, Backbones.stats()));
