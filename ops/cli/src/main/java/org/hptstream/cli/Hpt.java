@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       org.hptstream.ingest.IngestCommand.class,
       org.hptstream.stack.StackCommand.class,
       org.hptstream.train.PretrainCommand.class,
+      org.hptstream.train.ImportCommand.class,
       org.hptstream.evaluate.EvaluateCommand.class,
       org.hptstream.demo.DemoCommand.class,
     })
