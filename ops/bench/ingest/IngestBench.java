@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,11 @@ import org.hptstream.topics.TopicSpec;
  * <pre>java IngestBench driver WORKDIR PASSES PNG_FILES</pre>
  */
 public final class IngestBench {
+  /** Records sent before timing starts, by ours and by the reference alike. */
+  static final int WARMUP_RECORDS = 10;
+  /** Alternating rounds of ours and the reference; the verdict is the median per-round ratio. */
+  static final int ROUNDS = 3;
+
   /** Producer settings shared by ours and the reference (same acks, compression, batch, linger). */
   static Map<String, String> producerProps(String bootstrap) {
     Map<String, String> p = new HashMap<>();
@@ -82,6 +88,13 @@ public final class IngestBench {
     config.put("schema.registry.url", registry);
     String topic = "hpt.images." + domain;
     try (Producer<String, ImageBatch> producer = Ingestor.newProducer(config)) {
+      // Untimed warm-up, as ProducerPerformance's --warmup-records: schema registration, metadata, JIT.
+      BatchSender warm = new BatchSender(producer, topic, IngestListener.NONE);
+      for (int i = 0; i < WARMUP_RECORDS; i++) {
+        ImageBatch b = batches.get(i % batches.size());
+        warm.send(b, new BatchReport(i, b.getBatchId(), b.getImages().size(), 0, 0, "", "", -1, -1));
+      }
+      warm.flush();
       BatchSender sender = new BatchSender(producer, topic, IngestListener.NONE);
       long t0 = System.nanoTime();
       int index = 0;
@@ -115,9 +128,9 @@ public final class IngestBench {
     if (!r.success()) {
       throw new IllegalStateException(r.summary());
     }
-    System.out.printf("OURS records=%d bytes=%d seconds=%.4f images=%d imagebytes=%d sendseconds=%.4f%n",
+    System.out.printf("OURS records=%d bytes=%d seconds=%.4f images=%d imagebytes=%d sendseconds=%.4f validateseconds=%.4f%n",
         r.acknowledged().size(), r.recordBytesAcknowledged(), r.nanos() / 1e9, r.imagesAcknowledged(),
-        r.imageBytesAcknowledged(), r.sendNanos() / 1e9);
+        r.imageBytesAcknowledged(), r.sendNanos() / 1e9, r.validateNanos() / 1e9);
   }
 
   record Run(long records, long bytes, double seconds, String line) {
@@ -132,9 +145,9 @@ public final class IngestBench {
   }
 
   static void driver(Path work, int passes, int pngFiles) throws Exception {
-    Path png = work.resolve("png-" + pngFiles);
+    Path png = work.resolve("png224-" + pngFiles);
     if (!Files.isDirectory(png)) {
-      System.err.println("writing " + pngFiles + " PNG files (112x112 grey, Fashion-MNIST upscaled) to " + png);
+      System.err.println("writing " + pngFiles + " PNG files (224x224 grey, Fashion-MNIST upscaled + noise) to " + png);
       writePngs(png, pngFiles);
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -145,11 +158,11 @@ public final class IngestBench {
       System.err.println("broker " + bootstrap + ", registry " + registry + ", compression "
           + producerProps(bootstrap).get("compression.type"));
       List<double[]> encoded = new ArrayList<>();
-      for (int round = 0; round < 2; round++) {
+      for (int round = 0; round < ROUNDS; round++) {
         Run ours = child(java, cp, List.of("ours-encoded", bootstrap, registry, "bench-enc-" + round, Integer.toString(passes)));
         String refTopic = "bench-ref-enc-" + round;
         createTopic(bootstrap, refTopic);
-        Run ref = reference(java, cp, bootstrap, refTopic, ours.records(), (int) (ours.bytes() / ours.records()));
+        Run ref = reference(java, cp, bootstrap, refTopic, ours.records(), (int) (ours.bytes() / ours.records()), WARMUP_RECORDS);
         System.err.printf("encoded round %d: ours %.1f MB/s (%d records, %.2f s), ProducerPerformance %.1f MB/s (%d records, %.2f s)%n",
             round, ours.mbPerSecond(), ours.records(), ours.seconds(), ref.mbPerSecond(), ref.records(), ref.seconds());
         encoded.add(new double[] {ours.mbPerSecond(), ref.mbPerSecond(), ours.images() / ours.seconds()});
@@ -157,24 +170,29 @@ public final class IngestBench {
 
       Run e2e = child(java, cp, List.of("ours-e2e", bootstrap, registry, "bench-e2e", png.toString()));
       createTopic(bootstrap, "bench-ref-e2e");
-      Run ref = reference(java, cp, bootstrap, "bench-ref-e2e", e2e.records(), (int) (e2e.bytes() / e2e.records()));
-      Matcher m = Pattern.compile("images=(\\d+) imagebytes=(\\d+) sendseconds=([\\d.]+)").matcher(e2e.line());
+      Run ref = reference(java, cp, bootstrap, "bench-ref-e2e", e2e.records(), (int) (e2e.bytes() / e2e.records()), 0);
+      Matcher m = Pattern.compile("images=(\\d+) imagebytes=(\\d+) sendseconds=([\\d.]+) validateseconds=([\\d.]+)")
+          .matcher(e2e.line());
       m.find();
       long images = Long.parseLong(m.group(1));
-      System.err.printf("end to end: ours %d PNG files, %.1f MB of records in %.2f s (send phase %.2f s): %.1f MB/s, %.0f images/s;"
-              + " ProducerPerformance same %d records: %.1f MB/s (%.2f s)%n",
-          images, e2e.bytes() / 1e6, e2e.seconds(), Double.parseDouble(m.group(3)), e2e.mbPerSecond(),
-          images / e2e.seconds(), ref.records(), ref.mbPerSecond(), ref.seconds());
+      System.err.printf("end to end: ours %d PNG files, %.1f MB of records in %.2f s (validation %.2f s, send phase %.2f s):"
+              + " %.1f MB/s, %.0f images/s; ProducerPerformance same %d records: %.1f MB/s (%.2f s)%n",
+          images, e2e.bytes() / 1e6, e2e.seconds(), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(3)),
+          e2e.mbPerSecond(), images / e2e.seconds(), ref.records(), ref.mbPerSecond(), ref.seconds());
 
       double oursBest = encoded.stream().mapToDouble(d -> d[0]).max().orElseThrow();
       double refBest = encoded.stream().mapToDouble(d -> d[1]).max().orElseThrow();
       double imagesPerSecond = encoded.stream().mapToDouble(d -> d[2]).max().orElseThrow();
-      System.out.printf("encoded batches (best of 2): ours %.1f MB/s (%.0f images/s), ProducerPerformance %.1f MB/s%n",
-          oursBest, imagesPerSecond, refBest);
+      double[] ratios = encoded.stream().mapToDouble(d -> d[0] / d[1]).sorted().toArray();
+      double median = ratios[ratios.length / 2];
+      System.out.printf("encoded batches (best of %d): ours %.1f MB/s (%.0f images/s), ProducerPerformance %.1f MB/s;"
+          + " ratio per round (sorted) %s, median %.3f%n", ROUNDS, oursBest, imagesPerSecond, refBest,
+          Arrays.toString(Arrays.stream(ratios).map(r -> Math.round(r * 1000) / 1000.0).toArray()), median);
       System.out.printf("end to end from %d PNG files: ours %.1f MB/s (%.0f images/s), ProducerPerformance %.1f MB/s%n",
           images, e2e.mbPerSecond(), images / e2e.seconds(), ref.mbPerSecond());
       System.out.printf("RESULT ingest-e2e-throughput ratio=%.3f target=none%n", e2e.mbPerSecond() / ref.mbPerSecond());
-      System.out.printf("RESULT ingest-throughput ratio=%.3f target=0.8%n", oursBest / refBest);
+      // Verdict: the median of the paired per-round ratios (robust to a noisy neighbour on shared cores).
+      System.out.printf("RESULT ingest-throughput ratio=%.3f target=0.8%n", median);
     }
   }
 
@@ -184,14 +202,20 @@ public final class IngestBench {
     }
   }
 
-  static Run reference(String java, String cp, String bootstrap, String topic, long records, int recordSize)
+  /** ProducerPerformance sending {@code records} timed records (after {@code warmup} untimed ones). */
+  static Run reference(String java, String cp, String bootstrap, String topic, long records, int recordSize, int warmup)
       throws Exception {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-cp", cp, "org.apache.kafka.tools.ProducerPerformance",
-        "--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(recordSize),
-        "--throughput", "-1", "--bootstrap-server", bootstrap, "--command-property"));
+        "--topic", topic, "--num-records", Long.toString(records + warmup), "--record-size", Integer.toString(recordSize),
+        "--throughput", "-1", "--bootstrap-server", bootstrap));
+    if (warmup > 0) {
+      cmd.addAll(List.of("--warmup-records", Integer.toString(warmup)));
+    }
+    cmd.add("--command-property");
     producerProps(bootstrap).forEach((k, v) -> cmd.add(k + "=" + v));
     String out = run(cmd);
-    Matcher m = Pattern.compile("(?m)^(\\d+) records sent, ([\\d.]+) records/sec").matcher(out);
+    Matcher m = Pattern.compile("(?m)^(\\d+)" + (warmup > 0 ? " steady state" : "") + " records sent, ([\\d.]+) records/sec")
+        .matcher(out);
     String last = null;
     long n = 0;
     double rate = 0;
@@ -237,7 +261,8 @@ public final class IngestBench {
     ImageSet set = FashionMnist.train();
     Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
     Files.createDirectories(tmp);
-    int scale = 4;
+    int scale = 8; // 224x224, the usual training resolution of scans and photos
+    java.util.Random noise = new java.util.Random(7);
     int h = set.height() * scale;
     int w = set.width() * scale;
     for (int i = 0; i < count; i++) {
@@ -246,7 +271,9 @@ public final class IngestBench {
       byte[] out = new byte[h * w];
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
-          out[y * w + x] = px[(y / scale) * set.width() + x / scale];
+          // Sensor-like noise so PNG compression sees real-image entropy, not flat blocks.
+          int v = (px[(y / scale) * set.width() + x / scale] & 0xff) + noise.nextInt(9) - 4;
+          out[y * w + x] = (byte) Math.max(0, Math.min(255, v));
         }
       }
       // Distinct files even when count exceeds the set: vary one corner pixel.

@@ -1,6 +1,8 @@
 package org.hptstream.data;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Reader of the IDX format (MNIST, Fashion-MNIST), plain or gzip-compressed (detected by content,
@@ -63,6 +66,36 @@ public final class Idx {
         labels[i] = raw[i] & 0xff;
       }
       return labels;
+    }
+  }
+
+  /**
+   * Writes a grey image set as gzip-compressed IDX files (images, and labels when {@code labelsFile}
+   * is non-null), e.g. to hand a subset of a dataset to {@code hpt ingest}.
+   */
+  public static void write(ImageSet set, Path imagesFile, Path labelsFile) throws IOException {
+    if (set.channels() != 1) {
+      throw new IllegalArgumentException("IDX holds grey images; this set has " + set.channels() + " channels");
+    }
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+        new GZIPOutputStream(Files.newOutputStream(imagesFile), 1 << 16), 1 << 16))) {
+      out.writeInt((UBYTE << 8) | 3);
+      out.writeInt(set.size());
+      out.writeInt(set.height());
+      out.writeInt(set.width());
+      out.write(set.pixels());
+    }
+    if (labelsFile != null) {
+      try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(labelsFile)))) {
+        out.writeInt((UBYTE << 8) | 1);
+        out.writeInt(set.size());
+        for (int l : set.labels()) {
+          if (l > 255) {
+            throw new IllegalArgumentException("IDX labels are bytes; label " + l + " does not fit");
+          }
+          out.writeByte(l);
+        }
+      }
     }
   }
 

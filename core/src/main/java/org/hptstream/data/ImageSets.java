@@ -73,23 +73,42 @@ public final class ImageSets {
       }
     }
     List<DecodedImage> images = new ArrayList<>(files.size());
-    boolean rgb = false;
-    for (Path f : files) {
-      DecodedImage img = ImageDecoder.decode(Files.readAllBytes(f), f.toString());
-      rgb |= img.channels() == 3;
-      images.add(img);
+    List<String> sources = new ArrayList<>(files.size());
+    int[] labels = options.labelsFromFolders() ? new int[files.size()] : null;
+    for (int i = 0; i < files.size(); i++) {
+      Path f = files.get(i);
+      images.add(ImageDecoder.decode(Files.readAllBytes(f), f.toString()));
+      sources.add(f.toString());
+      if (labels != null) {
+        labels[i] = classes.get(root.relativize(f).getName(0).toString());
+      }
     }
-    int h = options.size() != null ? options.size() : images.get(0).height();
-    int w = options.size() != null ? options.size() : images.get(0).width();
+    return assemble(images, sources, labels, options.size());
+  }
+
+  /**
+   * Stacks decoded images into one set: RGB if any image is RGB (grey ones repeated), all resized to
+   * {@code size x size} when given, else all must share the first image's size.
+   *
+   * @param sources names for error messages, parallel to {@code images}
+   * @param labels parallel labels, or null
+   */
+  public static ImageSet assemble(List<DecodedImage> images, List<String> sources, int[] labels, Integer size)
+      throws InvalidImageDataException {
+    if (images.isEmpty()) {
+      throw new IllegalArgumentException("no images to assemble");
+    }
+    boolean rgb = images.stream().anyMatch(img -> img.channels() == 3);
+    int h = size != null ? size : images.get(0).height();
+    int w = size != null ? size : images.get(0).width();
     int c = rgb ? 3 : 1;
     int n = c * h * w;
     byte[] pixels = new byte[images.size() * n];
-    int[] labels = options.labelsFromFolders() ? new int[images.size()] : null;
     for (int i = 0; i < images.size(); i++) {
       DecodedImage img = images.get(i);
-      if (options.size() == null && (img.height() != h || img.width() != w)) {
+      if (size == null && (img.height() != h || img.width() != w)) {
         throw new InvalidImageDataException(
-            files.get(i).toString(),
+            sources.get(i),
             "is " + img.width() + "x" + img.height() + " but the first image is " + w + "x" + h
                 + ": give a size to resize all images to");
       }
@@ -98,9 +117,6 @@ public final class ImageSets {
         img = ImageDecoder.toRgb(img);
       }
       System.arraycopy(img.pixels(), 0, pixels, i * n, n);
-      if (labels != null) {
-        labels[i] = classes.get(root.relativize(files.get(i)).getName(0).toString());
-      }
     }
     return ImageSet.of(pixels, images.size(), c, h, w, labels);
   }

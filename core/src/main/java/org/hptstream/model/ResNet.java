@@ -43,7 +43,9 @@ import java.util.OptionalInt;
  * <p>{@link #namedParameters()} maps torchvision names ({@code conv1.weight}, {@code bn1.running_mean},
  * {@code layer1.0.conv1.weight}, ..., {@code fc.bias}) to the DJL parameters, in torchvision order;
  * {@code num_batches_tracked} has no DJL counterpart and is not listed. Parameters exist from
- * construction; their arrays exist after {@link #initialize(NDManager)}.
+ * construction; their arrays exist after {@link #initialize(NDManager)}. Initialising a larger
+ * block that contains an already initialised {@link #backbone()} (e.g. backbone + MoCo head) keeps
+ * the backbone's arrays and values (tested), so imported weights survive composition.
  */
 public final class ResNet {
 

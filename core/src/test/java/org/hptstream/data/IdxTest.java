@@ -54,6 +54,15 @@ class IdxTest {
   }
 
   @Test
+  void writeThenReadRoundTrips() throws IOException {
+    ImageSet some = FashionMnist.test().select(new int[] {5, 3, 9000});
+    Idx.write(some, dir.resolve("i.gz"), dir.resolve("l.gz"));
+    ImageSet back = Idx.read(dir.resolve("i.gz"), dir.resolve("l.gz"));
+    assertThat(back.pixels()).isEqualTo(some.pixels());
+    assertThat(back.labels()).containsExactly(some.labels());
+  }
+
+  @Test
   void refusesTruncatedAndMismatchedFiles() throws IOException {
     byte[] full = images(2, 3, 4, new byte[24]);
     Path truncated = write("t.idx", Arrays.copyOf(full, full.length - 5), true);

@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,31 @@ class ResNetTest {
             assertThat(net.numClasses()).isEmpty();
             NDArray features = net.forward(m.randomNormal(new Shape(3, 1, 28, 28)), true);
             assertThat(features.getShape()).isEqualTo(new Shape(3, 64));
+        }
+    }
+
+    @Test
+    void composingAnInitialisedBackboneKeepsItsWeightsAndCopiesAreExact() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ResNetConfig config = ResNetConfig.parse("resnet18-w4-small");
+            ResNet query = ResNet.backbone(config);
+            query.initialize(m);
+            NDArray before = query.backboneParameters().get("layer1.0.conv1.weight").getArray().duplicate();
+            SequentialBlock withHead = new SequentialBlock().add(query.backbone()).add(ResNet.linear(32, 8));
+            withHead.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+            assertThat(query.backboneParameters().get("layer1.0.conv1.weight").getArray().contentEquals(before)).isTrue();
+
+            ResNet key = ResNet.backbone(config);
+            key.initialize(m);
+            assertThat(ParameterCopy.copyParameters(key.backboneParameters(), query.backboneParameters(), "q->k"))
+                    .isEqualTo(query.backboneParameters().size());
+            NDArray x = m.randomNormal(new Shape(2, 3, 16, 16));
+            assertThat(key.features(x, false).contentEquals(query.features(x, false))).isTrue();
+            ResNet wider = ResNet.backbone(config.withWidth(8));
+            wider.initialize(m);
+            assertThatThrownBy(() -> ParameterCopy.copyParameters(wider.backboneParameters(),
+                    query.backboneParameters(), "q->wider"))
+                    .isInstanceOf(WeightLoadException.class).hasMessageContaining("shape mismatch conv1.weight");
         }
     }
 

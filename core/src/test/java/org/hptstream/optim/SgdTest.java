@@ -134,6 +134,22 @@ class SgdTest {
     }
 
     @Test
+    void zeroGradientsClearsNonFiniteGradients() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w = param("w", m.ones(new Shape(5, 3)), true);
+            Parameter b = param("b", m.ones(new Shape(3)), true);
+            Sgd sgd = sgd(w, b);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(w.getArray().mul(Float.NaN).sum().add(b.getArray().mul(Float.POSITIVE_INFINITY).sum()));
+            }
+            assertThat(w.getArray().getGradient().isNaN().all().getBoolean()).isTrue();
+            sgd.zeroGradients();
+            assertThat(w.getArray().getGradient().eq(0f).all().getBoolean()).isTrue();
+            assertThat(b.getArray().getGradient().eq(0f).all().getBoolean()).isTrue();
+        }
+    }
+
+    @Test
     void nothingToTrainIsAnError() {
         try (NDManager m = NDManager.newBaseManager()) {
             Parameter frozen = param("b", m.ones(new Shape(3)), false);

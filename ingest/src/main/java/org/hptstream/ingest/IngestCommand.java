@@ -88,7 +88,8 @@ public final class IngestCommand implements Callable<Integer> {
       err.println("hpt ingest: bad input, nothing sent: " + e.getMessage());
       return 2;
     } catch (RuntimeException e) {
-      err.println("hpt ingest: failed: " + e.getMessage());
+      // Sending failures are in the result; what escapes run() happened before the first send.
+      err.println("hpt ingest: failed before sending anything: " + e.getMessage());
       return 1;
     }
   }

@@ -13,7 +13,8 @@ import java.util.List;
  * @param notSent batches never sent because an earlier one failed
  * @param skipped non-image files skipped (with --skip-non-images)
  * @param nanos wall time from start of validation to the last acknowledgement
- * @param sendNanos wall time of the sending phase alone
+ * @param validateNanos wall time of reading and validating the input
+ * @param sendNanos wall time of the sending phase (producer start to last acknowledgement)
  */
 public record IngestResult(
     String topic,
@@ -23,6 +24,7 @@ public record IngestResult(
     List<BatchReport> notSent,
     List<String> skipped,
     long nanos,
+    long validateNanos,
     long sendNanos) {
 
   public boolean success() {
@@ -53,6 +55,7 @@ public record IngestResult(
         success() ? "ingested" : "PARTIALLY ingested", imagesAcknowledged(), imageBytesAcknowledged() / 1e6,
         recordBytesAcknowledged() / 1e6, acknowledged.size(), topic, nanos / 1e9, megabytesPerSecond(),
         nanos == 0 ? 0 : imagesAcknowledged() / (nanos / 1e9)));
+    s.append(String.format("  validation %.2f s, sending %.2f s%n", validateNanos / 1e9, sendNanos / 1e9));
     if (!skipped.isEmpty()) {
       s.append("skipped ").append(skipped.size()).append(" non-image files\n");
     }

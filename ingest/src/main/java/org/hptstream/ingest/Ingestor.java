@@ -19,7 +19,10 @@ import org.hptstream.schemas.EncodedImage;
 import org.hptstream.schemas.Image;
 import org.hptstream.schemas.ImageBatch;
 import org.hptstream.schemas.RawPixels;
+import org.hptstream.clients.ClientConfigs;
+import org.hptstream.serde.AvroSerdeConfig;
 import org.hptstream.serde.AvroSerializer;
+import org.hptstream.serde.WireFormat;
 import org.hptstream.topics.TopicAdmin;
 import org.hptstream.topics.TopicNames;
 import org.hptstream.topics.TopicSpec;
@@ -51,11 +54,14 @@ public final class Ingestor {
   public IngestResult run(IngestConfig config, IngestListener listener) throws InvalidInputException {
     long t0 = System.nanoTime();
     SourcePlanner.Plan plan = SourcePlanner.plan(config, listener);
+    long validated = System.nanoTime();
     String topic = TopicNames.images(config.domain());
 
     Map<String, Object> producerConfig = producerConfig(config);
+    SchemaRegistryClient registry = SchemaRegistryClient.fromConfigs(producerConfig);
+    checkSchema(registry, producerConfig, topic);
     MessageLimits limits;
-    try (Admin admin = Admin.create(adminConfig())) {
+    try (Admin admin = Admin.create(ClientConfigs.kafkaOnly(clientConfig))) {
       TopicSpec spec = TopicSpec.images(config.domain(), config.partitions());
       new TopicAdmin(admin).ensure(spec);
       int requestSize = Integer.parseInt(producerConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG).toString());
@@ -75,7 +81,7 @@ public final class Ingestor {
     long s0 = System.nanoTime();
     List<BatchReport> notSent = new ArrayList<>();
     BatchSender sender;
-    try (Producer<String, ImageBatch> producer = newProducer(producerConfig)) {
+    try (Producer<String, ImageBatch> producer = newProducer(producerConfig, registry)) {
       sender = new BatchSender(producer, topic, listener);
       for (int i = 0; i < batches.size(); i++) {
         List<ImageItem> items = batches.get(i);
@@ -92,12 +98,17 @@ public final class Ingestor {
           continue;
         }
         sender.send(batch, planned);
+        if (i == 0) {
+          // First batch alone: a new producer id's first sequence must land before others pile up
+          // behind it (a retried first batch behind acknowledged later ones stalls idempotence).
+          sender.flush();
+        }
       }
       sender.flush();
     }
     long end = System.nanoTime();
     return new IngestResult(topic, limits, sender.acknowledged(), sender.failed(), notSent, plan.skipped(),
-        end - t0, end - s0);
+        end - t0, validated - t0, end - s0);
   }
 
   /** Greedy cut in input order; an image too large for any batch is an input error. */
@@ -180,13 +191,6 @@ public final class Ingestor {
         producerId, Instant.now(), images);
   }
 
-  private Map<String, Object> adminConfig() {
-    Map<String, Object> c = new HashMap<>(clientConfig);
-    c.keySet().removeIf(k -> k.startsWith("schema.registry.") || k.startsWith("basic.auth.")
-        || k.equals("auto.register.schemas") || k.equals("specific.avro.reader") || k.equals("use.latest.version"));
-    return c;
-  }
-
   private Map<String, Object> producerConfig(IngestConfig config) {
     Map<String, Object> c = new HashMap<>(clientConfig);
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -200,12 +204,26 @@ public final class Ingestor {
 
   /** Producer of ImageBatch records with our Avro serializer; registry keys are read from the config. */
   public static Producer<String, ImageBatch> newProducer(Map<String, Object> producerConfig) {
-    AvroSerializer<ImageBatch> values = new AvroSerializer<>(SchemaRegistryClient.fromConfigs(producerConfig));
+    return newProducer(producerConfig, SchemaRegistryClient.fromConfigs(producerConfig));
+  }
+
+  private static Producer<String, ImageBatch> newProducer(Map<String, Object> producerConfig, SchemaRegistryClient registry) {
+    AvroSerializer<ImageBatch> values = new AvroSerializer<>(registry);
     values.configure(producerConfig, false);
-    Map<String, Object> kafka = new HashMap<>(producerConfig);
-    kafka.keySet().removeIf(k -> k.startsWith("schema.registry.") || k.startsWith("basic.auth.")
-        || k.equals("auto.register.schemas") || k.equals("specific.avro.reader") || k.equals("use.latest.version"));
-    return new KafkaProducer<>(kafka, new StringSerializer(), values);
+    return new KafkaProducer<>(ClientConfigs.kafkaOnly(producerConfig), new StringSerializer(), values);
+  }
+
+  /**
+   * Registers (or with auto.register.schemas=false looks up) the ImageBatch schema before anything
+   * is sent, so an unreachable registry or an incompatible schema fails the run up front.
+   */
+  private static void checkSchema(SchemaRegistryClient registry, Map<String, Object> config, String topic) {
+    String subject = WireFormat.subject(topic, false);
+    if (AvroSerdeConfig.fromConfigs(config).autoRegister()) {
+      registry.register(subject, ImageBatch.getClassSchema());
+    } else {
+      registry.lookup(subject, ImageBatch.getClassSchema());
+    }
   }
 
   private static String defaultProducerId() {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.hptstream.data.Idx;
 import org.hptstream.data.ImageDecoder;
@@ -100,7 +99,6 @@ final class SourcePlanner {
 
     ImageItem[] fileItems = new ImageItem[files.size()];
     List<String> skipped = Collections.synchronizedList(new ArrayList<>());
-    AtomicInteger done = new AtomicInteger();
     IntStream.range(0, files.size()).parallel().forEach(i -> {
       if (problems.size() >= MAX_PROBLEMS) {
         return;
@@ -126,7 +124,6 @@ final class SourcePlanner {
         problems.add(f + ": cannot read: " + e);
       }
       listener.onSourceValidated(f.toString());
-      done.incrementAndGet();
     });
     if (!problems.isEmpty()) {
       List<String> sorted = new ArrayList<>(problems);

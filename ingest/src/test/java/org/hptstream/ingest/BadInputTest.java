@@ -161,6 +161,19 @@ class BadInputTest {
     assertThat(rerun.imagesAcknowledged()).isEqualTo(12);
   }
 
+  @Test
+  void registryDownFailsBeforeAnythingIsSent(KafkaStackFixture stack) throws Exception {
+    Path[] idx = TestData.idxSlice(tmp, 5, 5);
+    Map<String, Object> config = TestData.clientConfig(stack);
+    config.put("schema.registry.url", "http://127.0.0.1:9/apis/ccompat/v7");
+    config.put("schema.registry.max.attempts", "2");
+    assertThatThrownBy(() -> new Ingestor(config).run(IngestConfig.of("registry-down", List.of(idx[0])), IngestListener.NONE))
+        .isInstanceOf(org.hptstream.registry.SchemaRegistryException.class)
+        .hasMessageContaining("schema registry unreachable")
+        .hasMessageContaining("http://127.0.0.1:9/apis/ccompat/v7/subjects/hpt.images.registry-down-value/versions");
+    assertThat(TestData.readAll(stack, "hpt.images.registry-down")).isEmpty();
+  }
+
   private static void truncate(Path file) throws Exception {
     byte[] b = Files.readAllBytes(file);
     Files.write(file, Arrays.copyOf(b, b.length / 2));

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.hptstream.data.FashionMnist;
 import org.hptstream.data.ImageSet;
@@ -101,14 +102,27 @@ final class TestData {
     return c;
   }
 
-  /** All records of the topic (which may not exist: then none). */
+  /** All records of the topic (which may not exist: then none), as ImageBatches. */
   static List<ConsumerRecord<String, ImageBatch>> readAll(KafkaStackFixture stack, String topic) {
+    AvroDeserializer<ImageBatch> values = new AvroDeserializer<>();
     Map<String, Object> c = clientConfig(stack);
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class.getName());
     c.put("specific.avro.reader", "true");
-    List<ConsumerRecord<String, ImageBatch>> out = new ArrayList<>();
-    try (KafkaConsumer<String, ImageBatch> consumer = new KafkaConsumer<>(c)) {
+    values.configure(c, false);
+    return readAll(stack, topic, new StringDeserializer(), values);
+  }
+
+  /** Raw records of a topic (e.g. a dead-letter topic). */
+  static List<ConsumerRecord<byte[], byte[]>> readAllRaw(KafkaStackFixture stack, String topic) {
+    return readAll(stack, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** All records of the topic from the beginning to the end offsets (none when it does not exist). */
+  static <K, V> List<ConsumerRecord<K, V>> readAll(
+      KafkaStackFixture stack, String topic, Deserializer<K> keys, Deserializer<V> values) {
+    Map<String, Object> c = new HashMap<>();
+    c.put("bootstrap.servers", stack.bootstrapServers());
+    List<ConsumerRecord<K, V>> out = new ArrayList<>();
+    try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(c, keys, values)) {
       var infos = consumer.listTopics(Duration.ofSeconds(10)).get(topic);
       if (infos == null) {
         return out;
@@ -120,9 +134,7 @@ final class TestData {
       long deadline = System.currentTimeMillis() + 30_000;
       while (System.currentTimeMillis() < deadline
           && parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, ImageBatch> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(r);
-        }
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
       }
     }
     return out;

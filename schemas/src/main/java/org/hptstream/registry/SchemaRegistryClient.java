@@ -65,19 +65,7 @@ public final class SchemaRegistryClient {
    * @throws IncompatibleSchemaException when the subject's compatibility level refuses it
    */
   public int register(String subject, Schema schema) {
-    Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
-    Integer cached = ids.get(schema);
-    if (cached != null) {
-      return cached;
-    }
-    JsonNode answer = call("POST", "/subjects/" + enc(subject) + "/versions", body(schema), subject);
-    int id = answer.path("id").asInt(-1);
-    if (id < 0) {
-      throw new SchemaRegistryException(200, "registry answered without an id: " + answer, null);
-    }
-    ids.put(schema, id);
-    schemasById.putIfAbsent(id, schema);
-    return id;
+    return idOf(subject, schema, "/subjects/" + enc(subject) + "/versions");
   }
 
   /**
@@ -87,12 +75,18 @@ public final class SchemaRegistryClient {
    * @throws SchemaNotFoundException when the subject or the schema under it is unknown
    */
   public int lookup(String subject, Schema schema) {
+    return idOf(subject, schema, "/subjects/" + enc(subject));
+  }
+
+  /** The id the registry answers to POSTing {@code schema} at {@code path}, cached per subject. */
+  private int idOf(String subject, Schema schema, String path) {
+    // Register and lookup answer the same id for the same schema, so they share one cache.
     Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
     Integer cached = ids.get(schema);
     if (cached != null) {
       return cached;
     }
-    JsonNode answer = call("POST", "/subjects/" + enc(subject), body(schema), subject);
+    JsonNode answer = call("POST", path, body(schema), subject);
     int id = answer.path("id").asInt(-1);
     if (id < 0) {
       throw new SchemaRegistryException(200, "registry answered without an id: " + answer, null);
@@ -187,8 +181,7 @@ public final class SchemaRegistryClient {
       } catch (IOException e) {
         lastFailure = e;
         lastStatus = SchemaRegistryException.UNREACHABLE;
-        sleep(backoff);
-        backoff *= 2;
+        backoff = backoff(attempt, backoff);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -209,8 +202,7 @@ public final class SchemaRegistryClient {
       if (status >= 500) {
         lastStatus = status;
         lastFailure = new IOException(message);
-        sleep(backoff);
-        backoff *= 2;
+        backoff = backoff(attempt, backoff);
         continue;
       }
       switch (status) {
@@ -247,11 +239,16 @@ public final class SchemaRegistryClient {
     return body.length() > 300 ? body.substring(0, 300) + "..." : body;
   }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Sleeps before the next attempt (not after the last); returns the next, doubled, backoff. */
+  private long backoff(int attempt, long millis) {
+    if (attempt + 1 < config.maxAttempts()) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SchemaRegistryException(SchemaRegistryException.UNREACHABLE, "interrupted while retrying " + config.urls(), e);
+      }
     }
+    return millis * 2;
   }
 }

@@ -1,5 +1,6 @@
 package org.hptstream.topics;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -7,9 +8,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Topic creation and limit queries through Kafka's {@link Admin}. */
 public final class TopicAdmin {
@@ -29,6 +32,7 @@ public final class TopicAdmin {
         .configs(spec.configs());
     try {
       admin.createTopics(List.of(topic)).all().get();
+      awaitLeaders(spec.name(), Duration.ofSeconds(30));
       return true;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TopicExistsException) {
@@ -38,6 +42,31 @@ public final class TopicAdmin {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaException("interrupted creating topic " + spec.name(), e);
+    }
+  }
+
+  /**
+   * Waits until the broker answering metadata requests knows a leader for every partition: a
+   * produce request sent right after creation can otherwise meet NOT_LEADER_OR_FOLLOWER, and an
+   * idempotent producer with several batches in flight may then stall on sequence numbers.
+   */
+  public void awaitLeaders(String topic, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        if (d != null && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new KafkaException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new KafkaException("topic " + topic + " has no leader for all partitions after " + timeout);
+      }
+      Thread.sleep(50);
     }
   }
 

@@ -15,7 +15,11 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       org.hptstream.ingest.IngestCommand.class,
+      org.hptstream.stack.StackCommand.class,
       org.hptstream.train.PretrainCommand.class,
+      org.hptstream.train.ImportCommand.class,
+      org.hptstream.evaluate.EvaluateCommand.class,
+      org.hptstream.demo.DemoCommand.class,
     })
 public final class Hpt implements Runnable {
 

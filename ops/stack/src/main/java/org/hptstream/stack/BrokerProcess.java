@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +25,8 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real Kafka broker as its own process: one combined broker+controller KRaft node on 127.0.0.1,
- * run from the jars that the build copies into {@code ops/stack/target/kafka-libs}.
+ * run from the jars that the build copies into {@code ops/stack/target/kafka-libs}, in a session of
+ * its own so that it outlives the command that started it.
  */
 public final class BrokerProcess implements AutoCloseable {
 
@@ -53,7 +57,7 @@ public final class BrokerProcess implements AutoCloseable {
 
   /**
    * Writes the configuration, formats the storage on first use (new cluster id) and starts the
-   * broker; call {@link #awaitReady} next.
+   * broker; wait for it with {@link #answers}.
    */
   public static BrokerProcess start(Settings settings) {
     Path libs = KafkaLibs.dir();
@@ -71,7 +75,7 @@ public final class BrokerProcess implements AutoCloseable {
               settings.log());
       format.awaitSuccess(Duration.ofMinutes(2));
     }
-    JavaProcess broker = JavaProcess.launch("kafka", jvm, List.of("kafka.Kafka", config.toString()), settings.log());
+    JavaProcess broker = JavaProcess.launchDetached("kafka", jvm, List.of("kafka.Kafka", config.toString()), settings.log());
     return new BrokerProcess(broker, bootstrapFor(settings.port()));
   }
 
@@ -136,6 +140,9 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** Asks whatever serves {@code bootstrapServers} for its cluster id; empty if no broker answers. */
   public static Optional<String> askClusterId(String bootstrapServers, Duration timeout) {
+    if (!anyAccepts(bootstrapServers)) {
+      return Optional.empty(); // no listener at all: skip the Admin client's retries until timeout
+    }
     int ms = (int) timeout.toMillis();
     Map<String, Object> config =
         Map.of(
@@ -157,11 +164,28 @@ public final class BrokerProcess implements AutoCloseable {
     }
   }
 
-  /** Blocks until the broker answers an Admin describeCluster; fails with a pointer to the log. */
-  public BrokerProcess awaitReady(Duration timeout) {
-    process.awaitReady(
-        bootstrapServers, () -> askClusterId(bootstrapServers, Duration.ofSeconds(2)).isPresent(), timeout);
-    return this;
+  /** Whether any {@code host:port} of a bootstrap list accepts a TCP connection. */
+  private static boolean anyAccepts(String bootstrapServers) {
+    for (String server : bootstrapServers.split(",")) {
+      String hostPort = server.trim().replaceFirst("^[A-Za-z_]+://", "");
+      int colon = hostPort.lastIndexOf(':');
+      if (colon < 0) {
+        return true; // not ours to parse: let the Admin client judge
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(
+            new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))), 2000);
+        return true;
+      } catch (IOException | RuntimeException e) {
+        // try the next one
+      }
+    }
+    return false;
+  }
+
+  /** Whether a broker answers an Admin describeCluster at {@code bootstrapServers}. */
+  public static boolean answers(String bootstrapServers) {
+    return askClusterId(bootstrapServers, Duration.ofSeconds(2)).isPresent();
   }
 
   public String bootstrapServers() {
@@ -179,7 +203,7 @@ public final class BrokerProcess implements AutoCloseable {
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
-    var all = new java.util.ArrayList<String>(a);
+    List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
   }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,13 +34,37 @@ public final class JavaProcess {
 
   /**
    * Starts {@code java <jvmArgs> <mainArgs>} with the JDK running this JVM, appending stdout and
-   * stderr to {@code log}.
+   * stderr to {@code log}. It stays in this process's session, so a Ctrl-C that stops us stops it.
    */
   public static JavaProcess launch(String name, List<String> jvmArgs, List<String> mainArgs, Path log) {
+    return start(name, javaCommand(jvmArgs, mainArgs), log);
+  }
+
+  /**
+   * Like {@link #launch}, but in a session of its own ({@code setsid}), so signals meant for the
+   * terminal or script that started us (Ctrl-C, hang-up) do not reach it: for services that must
+   * outlive the command that started them. {@code setsid} execs in place, so the pid stays the
+   * java process's.
+   */
+  public static JavaProcess launchDetached(String name, List<String> jvmArgs, List<String> mainArgs, Path log) {
+    List<String> command = javaCommand(jvmArgs, mainArgs);
+    if (Files.isExecutable(SETSID)) {
+      command.add(0, SETSID.toString());
+    }
+    return start(name, command, log);
+  }
+
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+  private static List<String> javaCommand(List<String> jvmArgs, List<String> mainArgs) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.addAll(mainArgs);
+    return command;
+  }
+
+  private static JavaProcess start(String name, List<String> command, Path log) {
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
       Process p =
@@ -59,10 +82,6 @@ public final class JavaProcess {
   /** Wraps a process found again (e.g. from a {@link PidFile}); exit codes are unknown for it. */
   public static JavaProcess adopt(String name, ProcessHandle handle, Path log) {
     return new JavaProcess(name, handle, null, log);
-  }
-
-  public String name() {
-    return name;
   }
 
   public long pid() {
@@ -155,10 +174,5 @@ public final class JavaProcess {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  /** The exit code of a process started here and already ended. */
-  public Optional<Integer> exitCode() {
-    return process != null && !process.isAlive() ? Optional.of(process.exitValue()) : Optional.empty();
   }
 }

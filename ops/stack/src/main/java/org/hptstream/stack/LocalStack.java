@@ -1,10 +1,16 @@
 package org.hptstream.stack;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * The local stack behind {@code hpt stack}: a Kafka broker process and an Apicurio registry
@@ -12,16 +18,17 @@ import java.util.Optional;
  * Both keep running after the JVM that started them exits.
  *
  * <p>Layout of the data directory: {@code kafka/} (broker config and log dirs), {@code registry/}
- * (H2 database), {@code logs/kafka.log}, {@code logs/registry.log}, {@code *.pid}.
+ * (H2 database), {@code logs/kafka.log}, {@code logs/registry.log}, {@code *.pid}, {@code
+ * stack.properties} (ports of the last start).
  */
 public final class LocalStack {
 
   /** Broker heap: enough for a dev stack, small enough to share a laptop with training. */
   static final List<String> BROKER_JVM = List.of("-Xms128m", "-Xmx512m");
 
-  static final List<String> REGISTRY_JVM = List.of("-Xmx384m");
-
   private static final Duration PROBE = Duration.ofSeconds(3);
+
+  private static final String PORTS_FILE = "stack.properties";
 
   /**
    * @param dataDir where everything lives (default {@code <repo>/.hpt/stack})
@@ -37,6 +44,49 @@ public final class LocalStack {
 
     public Config {
       dataDir = dataDir == null ? defaultDataDir() : dataDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * A config whose unspecified (null) values come from the last {@link #up} in that data
+     * directory, else from the defaults; so {@code down} and a second {@code up} find a stack that
+     * was started on other ports.
+     */
+    public static Config resolve(Path dataDir, Integer kafkaPort, Integer controllerPort, Integer registryPort, Duration timeout) {
+      Path dir = dataDir == null ? defaultDataDir() : dataDir;
+      Properties saved = new Properties();
+      Path file = dir.resolve(PORTS_FILE);
+      if (Files.isRegularFile(file)) {
+        try (Reader in = Files.newBufferedReader(file)) {
+          saved.load(in);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + file, e);
+        }
+      }
+      return new Config(
+          dir,
+          pick(kafkaPort, saved, "kafka.port", DEFAULT_KAFKA_PORT),
+          pick(controllerPort, saved, "controller.port", DEFAULT_CONTROLLER_PORT),
+          pick(registryPort, saved, "registry.port", DEFAULT_REGISTRY_PORT),
+          timeout);
+    }
+
+    private static int pick(Integer given, Properties saved, String key, int fallback) {
+      return given != null ? given : Integer.parseInt(saved.getProperty(key, String.valueOf(fallback)));
+    }
+
+    void save() {
+      Properties p = new Properties();
+      p.setProperty("kafka.port", String.valueOf(kafkaPort));
+      p.setProperty("controller.port", String.valueOf(controllerPort));
+      p.setProperty("registry.port", String.valueOf(registryPort));
+      try {
+        Files.createDirectories(dataDir);
+        try (Writer out = Files.newBufferedWriter(dataDir.resolve(PORTS_FILE))) {
+          p.store(out, "ports of the last `hpt stack up` in this directory");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + dataDir.resolve(PORTS_FILE), e);
+      }
     }
 
     /** {@code <repo>/.hpt/stack} (git-ignored), or {@code ./.hpt/stack} outside a checkout. */
@@ -105,41 +155,65 @@ public final class LocalStack {
    *     call started is stopped again
    */
   public Status up(PrintStream out) {
+    // Decide everything before starting anything, so a refusal leaves no process behind.
+    boolean registryAnswers = registryRunning();
+    boolean kafkaAnswers = brokerRunning();
+    // A recorded live process that does not answer yet is still starting (e.g. a concurrent `up`).
+    Optional<ProcessHandle> registryStarting = registryAnswers ? Optional.empty() : PidFile.read(registryPid());
+    Optional<ProcessHandle> kafkaStarting = kafkaAnswers ? Optional.empty() : PidFile.read(kafkaPid());
+    if (!registryAnswers && registryStarting.isEmpty()) {
+      requireFree(config.registryPort(), "registry");
+    }
+    if (!kafkaAnswers && kafkaStarting.isEmpty()) {
+      requireFree(config.kafkaPort(), "kafka");
+      requireFree(config.controllerPort(), "kafka controller");
+    }
     Path dir = config.dataDir();
-    RegistryProcess registry = null;
+    config.save();
+    long start = System.nanoTime();
+    RegistryProcess registry = null; // what this call starts, stopped again if the call fails
     BrokerProcess broker = null;
     try {
-      if (registryRunning()) {
+      JavaProcess registryToAwait = null;
+      if (registryAnswers) {
         out.println("registry  already running at " + config.registryUrl());
+      } else if (registryStarting.isPresent()) {
+        registryToAwait = JavaProcess.adopt("registry", registryStarting.get(), registryLog());
       } else {
-        requireFree(config.registryPort(), "registry");
         registry =
             RegistryProcess.start(
-                new RegistryProcess.Settings(config.registryPort(), dir.resolve("registry"), registryLog(), REGISTRY_JVM));
+                new RegistryProcess.Settings(
+                    config.registryPort(), dir.resolve("registry"), registryLog(), RegistryProcess.DEFAULT_JVM, true));
         PidFile.write(registryPid(), registry.process().handle());
+        registryToAwait = registry.process();
       }
-      if (brokerRunning()) {
+      JavaProcess kafkaToAwait = null;
+      if (kafkaAnswers) {
         out.println("kafka     already running at " + config.bootstrapServers());
+      } else if (kafkaStarting.isPresent()) {
+        kafkaToAwait = JavaProcess.adopt("kafka", kafkaStarting.get(), kafkaLog());
       } else {
-        requireFree(config.kafkaPort(), "kafka");
-        requireFree(config.controllerPort(), "kafka controller");
         broker =
             BrokerProcess.start(
                 new BrokerProcess.Settings(
                     dir.resolve("kafka"), config.kafkaPort(), config.controllerPort(), kafkaLog(), BROKER_JVM));
         PidFile.write(kafkaPid(), broker.process().handle());
+        kafkaToAwait = broker.process();
       }
-      long t0 = System.nanoTime();
-      if (broker != null) {
-        broker.awaitReady(config.timeout());
-        out.printf("kafka     started at %s (pid %d), log %s%n", broker.bootstrapServers(), broker.process().pid(), kafkaLog());
+      if (kafkaToAwait != null) {
+        String bootstrap = config.bootstrapServers();
+        kafkaToAwait.awaitReady(bootstrap, () -> BrokerProcess.answers(bootstrap), remaining(start));
+        out.printf("kafka     %s at %s, answering after %.1f s (pid %d), log %s%n",
+            broker != null ? "started" : "was starting", bootstrap, seconds(start), kafkaToAwait.pid(), kafkaLog());
       }
-      if (registry != null) {
-        registry.awaitReady(config.timeout().minusNanos(System.nanoTime() - t0));
-        out.printf("registry  started at %s (pid %d), log %s%n", registry.url(), registry.process().pid(), registryLog());
+      if (registryToAwait != null) {
+        String url = config.registryUrl();
+        registryToAwait.awaitReady(url, () -> RegistryProcess.answers(url), remaining(start));
+        out.printf("registry  %s at %s, answering after %.1f s (pid %d), log %s%n",
+            registry != null ? "started" : "was starting", url, seconds(start), registryToAwait.pid(), registryLog());
       }
     } catch (RuntimeException e) {
-      // Leave no half-started stack behind.
+      // Leave no half-started stack behind (only what this call started is ours to stop).
       if (broker != null) {
         broker.close();
         PidFile.delete(kafkaPid());
@@ -151,6 +225,14 @@ public final class LocalStack {
       throw e;
     }
     return status();
+  }
+
+  private Duration remaining(long startNanos) {
+    return config.timeout().minusNanos(System.nanoTime() - startNanos);
+  }
+
+  private static double seconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1e9;
   }
 
   private boolean brokerRunning() {
@@ -192,29 +274,32 @@ public final class LocalStack {
    * Harmless when nothing runs.
    */
   public void down(PrintStream out) {
-    boolean registryStopped = stop("registry", registryPid(), registryLog(), Duration.ofSeconds(20), out);
-    boolean kafkaStopped = stop("kafka", kafkaPid(), kafkaLog(), Duration.ofSeconds(30), out);
+    Optional<ProcessHandle> registry = PidFile.read(registryPid());
+    Optional<ProcessHandle> kafka = PidFile.read(kafkaPid());
+    // Both get SIGTERM at once, so their shutdowns overlap.
+    registry.ifPresent(ProcessHandle::destroy);
+    kafka.ifPresent(ProcessHandle::destroy);
+    stop("registry", registry, registryLog(), Duration.ofSeconds(20), out);
+    stop("kafka", kafka, kafkaLog(), Duration.ofSeconds(30), out);
+    PidFile.delete(registryPid());
+    PidFile.delete(kafkaPid());
     // Say so when something else serves our ports: it is not ours to stop.
     Status left = status();
-    if (!registryStopped && left.registryAnswers()) {
+    if (left.registryAnswers()) {
       out.println("registry  note: something still answers at " + left.registryUrl() + " (not started from " + config.dataDir() + ")");
     }
-    if (!kafkaStopped && left.kafkaAnswers()) {
+    if (left.kafkaAnswers()) {
       out.println("kafka     note: something still answers at " + left.bootstrapServers() + " (not started from " + config.dataDir() + ")");
     }
   }
 
-  /** Stops the process recorded in {@code pidFile}; returns whether there was one. */
-  private static boolean stop(String name, Path pidFile, Path log, Duration grace, PrintStream out) {
-    Optional<ProcessHandle> running = PidFile.read(pidFile);
+  private static void stop(String name, Optional<ProcessHandle> running, Path log, Duration grace, PrintStream out) {
     if (running.isEmpty()) {
       out.printf("%-9s not running%n", name);
-    } else {
-      boolean clean = JavaProcess.adopt(name, running.get(), log).stop(grace);
-      out.printf("%-9s stopped (pid %d%s)%n", name, running.get().pid(), clean ? "" : ", killed after " + grace.toSeconds() + " s");
+      return;
     }
-    PidFile.delete(pidFile);
-    return running.isPresent();
+    boolean clean = JavaProcess.adopt(name, running.get(), log).stop(grace);
+    out.printf("%-9s stopped (pid %d%s)%n", name, running.get().pid(), clean ? "" : ", killed after " + grace.toSeconds() + " s");
   }
 
   private Path kafkaPid() {

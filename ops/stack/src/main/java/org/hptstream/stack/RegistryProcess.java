@@ -19,6 +19,12 @@ public final class RegistryProcess implements AutoCloseable {
   /** Path of the Confluent-compatible API below the registry's root. */
   public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
 
+  /**
+   * JVM options for a registry that serves a few requests per second: small heap, C1 JIT only and
+   * the serial GC start it 2-4x faster on a busy 2-core machine (measured 4.6-8.0 s vs 17-26 s).
+   */
+  public static final List<String> DEFAULT_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -30,8 +36,10 @@ public final class RegistryProcess implements AutoCloseable {
    *     lost when the process ends: fine for tests only)
    * @param log file that receives the process output
    * @param jvmArgs extra JVM options (heap, JIT)
+   * @param detached run in a session of its own, to outlive the starting command (see {@link
+   *     JavaProcess#launchDetached}); false for test fixtures, which should die with the test run
    */
-  public record Settings(int port, Path storageDir, Path log, List<String> jvmArgs) {
+  public record Settings(int port, Path storageDir, Path log, List<String> jvmArgs, boolean detached) {
     public Settings {
       jvmArgs = List.copyOf(jvmArgs);
     }
@@ -55,7 +63,11 @@ public final class RegistryProcess implements AutoCloseable {
       Path db = settings.storageDir().toAbsolutePath().resolve("registry_db");
       jvm.add("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + db);
     }
-    JavaProcess p = JavaProcess.launch("registry", jvm, List.of("-jar", jar.toString()), settings.log());
+    List<String> main = List.of("-jar", jar.toString());
+    JavaProcess p =
+        settings.detached()
+            ? JavaProcess.launchDetached("registry", jvm, main, settings.log())
+            : JavaProcess.launch("registry", jvm, main, settings.log());
     return new RegistryProcess(p, urlFor(settings.port()));
   }
 

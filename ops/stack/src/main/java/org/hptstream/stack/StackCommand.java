@@ -32,17 +32,17 @@ public final class StackCommand implements Runnable {
     @Option(names = "--data-dir", description = "Data and logs of the stack (default: <repo>/.hpt/stack).")
     Path dataDir;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker client port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
-    int kafkaPort;
+    @Option(names = "--kafka-port", description = "Broker client port on 127.0.0.1 (default: as at the last `up` in the data dir, else 9092).")
+    Integer kafkaPort;
 
-    @Option(names = "--controller-port", defaultValue = "9093", description = "KRaft controller port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
-    int controllerPort;
+    @Option(names = "--controller-port", description = "KRaft controller port on 127.0.0.1 (default: as at the last `up`, else 9093).")
+    Integer controllerPort;
 
-    @Option(names = "--registry-port", defaultValue = "8081", description = "Registry HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
-    int registryPort;
+    @Option(names = "--registry-port", description = "Registry HTTP port on 127.0.0.1 (default: as at the last `up`, else 8081).")
+    Integer registryPort;
 
     LocalStack stack(Duration timeout) {
-      return new LocalStack(new LocalStack.Config(dataDir, kafkaPort, controllerPort, registryPort, timeout));
+      return new LocalStack(LocalStack.Config.resolve(dataDir, kafkaPort, controllerPort, registryPort, timeout));
     }
   }
 

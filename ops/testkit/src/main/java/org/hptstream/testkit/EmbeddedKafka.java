@@ -1,7 +1,11 @@
 package org.hptstream.testkit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * A real single-node KRaft broker (combined broker+controller) inside the test JVM, on a random
@@ -11,18 +15,30 @@ import org.apache.kafka.common.test.TestKitNodes;
 public final class EmbeddedKafka implements AutoCloseable {
 
   private final KafkaClusterTestKit cluster;
+  private final Path baseDir;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster) {
+  private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDir) {
     this.cluster = cluster;
+    this.baseDir = baseDir;
   }
 
   /** Formats, starts and waits for a fresh broker (~4 s); close it to delete its directories. */
   public static EmbeddedKafka start() {
     KafkaClusterTestKit cluster = null;
+    Path baseDir = null;
     try {
+      // Our own directory: the test kit's default one is deleted by a JVM shutdown hook of Kafka's
+      // TestUtils, which can race a still-running broker into a log-dir failure and Exit.halt(1),
+      // failing a test JVM whose tests all passed.
+      baseDir = Files.createTempDirectory("hpt-kafka-");
       cluster =
           new KafkaClusterTestKit.Builder(
-                  new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                  new TestKitNodes.Builder()
+                      .setCombined(true)
+                      .setNumBrokerNodes(1)
+                      .setNumControllerNodes(1)
+                      .setBaseDirectory(baseDir)
+                      .build())
               // One node: internal topics need replication factor 1, and no rebalance delay in tests.
               .setConfigProp("offsets.topic.replication.factor", "1")
               .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -34,7 +50,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      return new EmbeddedKafka(cluster);
+      return new EmbeddedKafka(cluster, baseDir);
     } catch (Exception e) {
       if (cluster != null) {
         try {
@@ -43,6 +59,7 @@ public final class EmbeddedKafka implements AutoCloseable {
           e.addSuppressed(suppressed);
         }
       }
+      deleteQuietly(baseDir);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -70,6 +87,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       throw new IllegalStateException("embedded Kafka broker did not close cleanly", e);
+    } finally {
+      deleteQuietly(baseDir);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir != null) {
+      try {
+        Utils.delete(dir.toFile());
+      } catch (IOException e) {
+        // a leftover temp directory is not worth failing a test run for
+      }
     }
   }
 }

@@ -3,7 +3,6 @@ package org.hptstream.testkit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.hptstream.stack.FreePort;
 import org.hptstream.stack.RegistryProcess;
 import org.hptstream.stack.StackException;
@@ -15,9 +14,6 @@ import org.hptstream.stack.StackException;
  * registry jar (see {@code ops/registry/build.sh}).
  */
 public final class RegistryFixture implements AutoCloseable {
-
-  /** Small heap and C1 only: the registry serves a handful of requests per test run. */
-  private static final List<String> JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -48,14 +44,15 @@ public final class RegistryFixture implements AutoCloseable {
       RegistryFixture fixture =
           new RegistryFixture(
               RegistryProcess.start(
-                  new RegistryProcess.Settings(port, null, logDir().resolve("hpt-registry-" + port + ".log"), JVM)));
+                  new RegistryProcess.Settings(port, null, logDir().resolve("hpt-registry-" + port + ".log"), RegistryProcess.DEFAULT_JVM, false)));
       try {
         fixture.process.awaitReady(READY_TIMEOUT);
         return fixture;
       } catch (StackException e) {
+        boolean exitedEarly = !fixture.process.process().isAlive();
         fixture.close();
         last = e;
-        if (fixture.process.process().exitCode().isEmpty()) {
+        if (!exitedEarly) {
           break; // it ran but did not answer: another port will not help
         }
         // it exited early, most likely because another process took the port in between: retry
