@@ -15,7 +15,7 @@ import org.hptstream.optim.LrSchedule;
  * A whole learning-rate sweep of linear classifiers (R reruns x L learning rates) trained at once.
  *
  * <p>All classifiers of one rerun see the same batches; reruns differ in init and batch order. The
- * weights of the sweep are one {@code [R, D, L*C]} tensor, so every step is two batched matmuls
+ * weights of the sweep are one {@code [R, L*C, D]} tensor, so every step is two batched matmuls
  * whatever the sweep size: far fewer kernel launches than training the classifiers one by one.
  * Gradients of the softmax cross-entropy are written in closed form ({@code X^T (softmax - onehot) / B})
  * rather than taken through autograd: the probe needs no {@code GradientCollector} (one per process in
@@ -27,8 +27,8 @@ final class LinearSweep implements AutoCloseable {
   private final int reruns;
   private final int lrs;
   private final int classes;
-  private final NDArray weight; // [R, D, L*C]
-  private final NDArray bias; // [R, 1, L*C]
+  private final NDArray weight; // [R, L*C, D]
+  private final NDArray bias; // [R, L*C, 1]
 
   private LinearSweep(NDManager manager, int reruns, int lrs, int classes, NDArray weight, NDArray bias) {
     this.manager = manager;
@@ -64,14 +64,17 @@ final class LinearSweep implements AutoCloseable {
         for (int i = 0; i < one.length; i++) {
           one[i] = (float) (rng[k].nextGaussian() * cfg.initStd());
         }
-        for (int d = 0; d < dim; d++) {
-          for (int j = 0; j < l; j++) {
-            System.arraycopy(one, d * classes, w0, (k * dim + d) * lc + j * classes, classes);
+        for (int j = 0; j < l; j++) {
+          for (int cls = 0; cls < classes; cls++) {
+            int row = (k * lc + j * classes + cls) * dim;
+            for (int d = 0; d < dim; d++) {
+              w0[row + d] = one[d * classes + cls];
+            }
           }
         }
       }
-      NDArray w = m.create(w0, new Shape(r, dim, lc));
-      NDArray b = m.zeros(new Shape(r, 1, lc));
+      NDArray w = m.create(w0, new Shape(r, lc, dim));
+      NDArray b = m.zeros(new Shape(r, lc, 1));
       NDArray vw = m.zeros(w.getShape());
       NDArray vb = m.zeros(b.getShape());
       float[] lrCol = new float[lc];
@@ -99,17 +102,19 @@ final class LinearSweep implements AutoCloseable {
           if (lrNow != null) {
             lrNow.close();
           }
-          lrNow = m.create(scaled, new Shape(1, 1, lc));
+          lrNow = m.create(scaled, new Shape(1, lc, 1));
           lastFactor = factor;
         }
         try (NDScope ignored = new NDScope()) {
           NDArray idx = m.create(order.next(), new Shape((long) r * batch));
           NDArray x = inputs.rows(idx, step).reshape(r, batch, dim);
-          NDArray y = oneHot.get(idx).reshape(r, batch, 1, classes);
-          NDArray logits = x.batchMatMul(w).addi(b); // [R, B, L*C]
-          NDArray g = logits.reshape(r, batch, l, classes).softmax(-1).subi(y).divi(batch).reshape(r, batch, lc);
-          NDArray gw = x.transpose(0, 2, 1).batchMatMul(g); // [R, D, L*C]
-          NDArray gb = g.sum(new int[] {1}, true);
+          NDArray y = oneHot.get(idx).reshape(r, batch, classes).transpose(0, 2, 1).reshape(r, 1, classes, batch);
+          NDArray logits = w.batchMatMul(x.transpose(0, 2, 1)).addi(b); // [R, L*C, B]
+          // Classes on dim 2 with the batch innermost: libtorch's softmax is ~8x faster than over a
+          // last dim of 10 classes (measured 68 vs 528 us per step).
+          NDArray g = logits.reshape(r, l, classes, batch).softmax(2).subi(y).divi(batch).reshape(r, lc, batch);
+          NDArray gw = g.batchMatMul(x); // [R, L*C, D]
+          NDArray gb = g.sum(new int[] {2}, true);
           if (wd > 0) {
             gw.addi(w.mul(wd));
           }
@@ -147,7 +152,8 @@ final class LinearSweep implements AutoCloseable {
       try (NDScope ignored = new NDScope()) {
         NDArray x = data.toNDArray(manager, from, to);
         NDArray y = data.labelsNDArray(manager, from, to);
-        NDArray scores = x.matMul(weight).addi(bias).reshape(reruns, to - from, lrs, classes).transpose(0, 2, 1, 3);
+        NDArray scores = x.matMul(weight.transpose(0, 2, 1)).addi(bias.transpose(0, 2, 1))
+            .reshape(reruns, to - from, lrs, classes).transpose(0, 2, 1, 3);
         add(hits1, Accuracy.hits(scores, y, 1).toType(DataType.FLOAT64, false).toDoubleArray());
         if (k > 0) {
           add(hitsK, Accuracy.hits(scores, y, k).toType(DataType.FLOAT64, false).toDoubleArray());
