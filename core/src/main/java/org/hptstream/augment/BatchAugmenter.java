@@ -213,13 +213,7 @@ public final class BatchAugmenter {
         anyGray |= bg[i] != 0;
         anyMean |= cm[i] != 0;
       }
-      if (anyAffine) {
-        NDArray g = rgb ? gray(m, dev, j) : j;
-        NDArray y = j.mul(col(m, dev, a));
-        if (anyGray) y = y.add(g.mul(col(m, dev, bg)));
-        if (anyMean) y = y.add(g.reshape(n, -1).mean(new int[] {1}, true).reshape(n, 1, 1, 1).mul(col(m, dev, cm)));
-        j = y.clip(0f, 1f);
-      }
+      if (anyAffine) j = affine(m, dev, j, a, bg, cm, anyGray, anyMean);
       if (rgb && hueFrom >= 0) {
         float[] shift = java.util.Arrays.copyOfRange(hs, hueFrom, hueTo);
         NDArray hued = shiftHue(j.get(hueFrom + ":" + hueTo), col(m, dev, shift));
@@ -231,6 +225,38 @@ public final class BatchAugmenter {
       }
     }
     return n == b ? j : j.concat(x.get(n + ":"), 0);
+  }
+
+  /**
+   * {@code clamp(a*x + bg*gray(x) + cm*mean(gray(x)), 0, 1)} per image as one batched 3x3 colour
+   * matrix product (M = a I + bg 1 w^T) plus an offset: a few passes over the pixels instead of one per
+   * elementary op. mean(gray(x)) = w . (per-channel means), by linearity.
+   */
+  private static NDArray affine(NDManager m, Device dev, NDArray j, float[] a, float[] bg, float[] cm,
+      boolean anyGray, boolean anyMean) {
+    long[] sh = j.getShape().getShape();
+    int n = (int) sh[0], c = (int) sh[1];
+    NDArray flat = j.reshape(n, c, -1);
+    NDArray y;
+    if (c == 3 && anyGray) {
+      float[] mats = new float[n * 9];
+      for (int i = 0; i < n; i++) {
+        for (int r = 0; r < 3; r++) {
+          for (int k = 0; k < 3; k++) mats[i * 9 + r * 3 + k] = (r == k ? a[i] : 0) + bg[i] * GRAY[k];
+        }
+      }
+      y = m.create(mats, new Shape(n, 3, 3)).toDevice(dev, false).matMul(flat);
+    } else {
+      y = flat.mul(m.create(a, new Shape(n, 1, 1)).toDevice(dev, false));
+    }
+    if (anyMean) {
+      NDArray means = flat.mean(new int[] {2}, true); // [n,c,1]
+      NDArray grayMean = c == 3
+          ? m.create(GRAY, new Shape(1, 1, 3)).toDevice(dev, false).matMul(means) // [n,1,1]
+          : means;
+      y = y.addi(grayMean.mul(m.create(cm, new Shape(n, 1, 1)).toDevice(dev, false)));
+    }
+    return y.clip(0f, 1f).reshape(sh);
   }
 
   private static NDArray grayscale(NDManager m, Device dev, NDArray x, float[] mask) {

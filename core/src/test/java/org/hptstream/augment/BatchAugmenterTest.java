@@ -89,6 +89,25 @@ class BatchAugmenterTest {
   }
 
   @Test
+  void saturationZeroGivesGreyAndContrastZeroGivesTheMeanGrey() {
+    BatchAugmenter aug = new BatchAugmenter(AugmentConfig.hptDefault(28), UNIT);
+    try (NDManager m = manager.newSubManager()) {
+      NDArray grey = fashion.toNDArray(m, 0, 2).toType(DataType.FLOAT32, false);
+      NDArray rgb = grey.mul(m.create(new float[] {1f, 0.5f, 0.25f}, new Shape(1, 3, 1, 1))).round().toType(DataType.UINT8, false);
+      List<ViewDraw> d = List.of(
+          new ViewDraw(0, 0, 28, 28, false, new int[] {2, 0, 1, 3}, 1f, 1f, 0f, 0f, false, 0),
+          new ViewDraw(0, 0, 28, 28, false, new int[] {1, 0, 2, 3}, 1f, 0f, 1f, 0f, false, 0));
+      NDArray out = aug.apply(rgb, d);
+      NDArray x = rgb.toType(DataType.FLOAT32, false).div(255f);
+      NDArray g = x.get("0:1").mul(m.create(new float[] {0.2989f, 0.587f, 0.114f}, new Shape(1, 3, 1, 1))).sum(new int[] {1}, true);
+      assertThat(out.get("0:1").sub(g).abs().max().getFloat()).isLessThan(1e-5f);
+      NDArray g1 = x.get("1:2").mul(m.create(new float[] {0.2989f, 0.587f, 0.114f}, new Shape(1, 3, 1, 1))).sum(new int[] {1}, true);
+      float mean = g1.mean().getFloat();
+      assertThat(out.get("1:2").sub(mean).abs().max().getFloat()).isLessThan(1e-5f);
+    }
+  }
+
+  @Test
   void hueShiftRotatesPrimaries() {
     try (NDManager m = manager.newSubManager()) {
       NDArray red = m.create(new float[] {1, 0, 0, 0.2f, 0.6f, 0.4f}, new Shape(2, 3, 1, 1));
