@@ -26,11 +26,12 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-      "Evaluate a checkpoint's backbone: linear probe, kNN, representation health, semi-supervised",
-      "fine-tuning, domain transfer (HPT.md, evaluation protocols). Labelled data: an IDX image file",
-      "(its labels file is found next to it, or give --*-labels), or a folder with one subfolder per class.",
-      "Prints a table (or JSON with --json); every result carries checkpoint id + sha256, protocol",
-      "parameters, split sizes, seed and wall time."
+      "Evaluate a checkpoint's backbone: linear probe, kNN, representation health, semi-supervised fine-tuning, "
+          + "domain transfer (HPT.md, evaluation protocols).",
+      "Labelled data: an IDX image file (its labels file is found next to it, or give --*-labels), or a folder "
+          + "with one subfolder per class.",
+      "Prints a table (or JSON with --json); every result carries checkpoint id + sha256, protocol parameters, "
+          + "split sizes, seed and wall time."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:evaluated", "1:failed while evaluating", "2:bad input or options (nothing written)"})
