@@ -207,7 +207,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (!r.success()) {
       throw new IllegalStateException("ingest of " + name + " failed: " + r.summary());
     }
-    out.println("    " + r.summary());
+    out.println("    " + r.summary().strip().replace("\n", "\n    "));
   }
 
   private static ImageTopicReader.Result read(PrintStream out, ImageTopicReader reader, String domain, Split split)
