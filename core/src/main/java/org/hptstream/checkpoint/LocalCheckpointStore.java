@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -16,15 +15,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import org.hptstream.data.Sha256;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +127,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
                 Path file = fileOf(dir, f);
                 if (groups.contains(f.group())) {
                     byte[] data = Files.readAllBytes(file);
-                    check(id, f, data.length, sha256(data));
+                    check(id, f, data.length, Sha256.of(data));
                     NDList list = NDList.decode(manager, new ByteArrayInputStream(data));
                     loaded.put(f.group(), list);
                     if (list.size() != f.tensors()) {
@@ -139,7 +136,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
                     }
                 } else {
                     long size = Files.size(file);
-                    check(id, f, size, size == f.size() ? sha256(file) : "(not hashed)");
+                    check(id, f, size, size == f.size() ? Sha256.ofFile(file) : "(not hashed)");
                 }
                 verified.add(f.name());
                 bytes += f.size();
@@ -206,21 +203,21 @@ public final class LocalCheckpointStore implements CheckpointStore {
     private static FileEntry writeGroup(Path dir, String group, NDList arrays) throws IOException {
         String name = group + ".npz";
         Path file = dir.resolve(name);
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         try (OutputStream out = new DigestOutputStream(
                 new java.io.BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)), digest)) {
             arrays.encode(out, NDList.Encoding.NPZ);
         }
         fsync(file);
-        return new FileEntry(name, group, arrays.size(), Files.size(file), HexFormat.of().formatHex(digest.digest()));
+        return new FileEntry(name, group, arrays.size(), Files.size(file), Sha256.hex(digest));
     }
 
     private static String newId(CheckpointDraft d, String createdAt, List<FileEntry> files) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         digest.update((createdAt + '|' + d.parentId() + '|' + d.domain() + '|' + d.strategy() + '|' + d.steps())
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         files.forEach(f -> digest.update(f.sha256().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        String hash = HexFormat.of().formatHex(digest.digest()).substring(0, 8);
+        String hash = Sha256.hex(digest).substring(0, 8);
         return d.domain() + "-" + d.strategy() + "-" + d.steps() + "-" + hash;
     }
 
@@ -244,26 +241,6 @@ public final class LocalCheckpointStore implements CheckpointStore {
             throw new CheckpointException("checkpoint " + dir.getFileName() + ": file " + f.name() + " is missing");
         }
         return file;
-    }
-
-    private static String sha256(byte[] data) {
-        return HexFormat.of().formatHex(sha256().digest(data));
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void fsync(Path file) throws IOException {

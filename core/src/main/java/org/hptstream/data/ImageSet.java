@@ -6,9 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -219,22 +217,19 @@ public final class ImageSet {
 
   /** SHA-256 of shape, pixels and labels: identifies a dataset, e.g. as a feature-cache key. */
   public String contentHash() {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(ByteBuffer.allocate(16).putInt(size).putInt(channels).putInt(height).putInt(width).array());
-      md.update(pixels);
-      if (labels != null) {
-        ByteBuffer lb = ByteBuffer.allocate(labels.length * 4);
-        for (int l : labels) {
-          lb.putInt(l);
-        }
-        md.update(lb.array());
+    MessageDigest md = Sha256.digest();
+    md.update(ByteBuffer.allocate(16).putInt(size).putInt(channels).putInt(height).putInt(width).array());
+    md.update(pixels);
+    if (labels != null) {
+      ByteBuffer lb = ByteBuffer.allocate(labels.length * 4);
+      for (int l : labels) {
+        lb.putInt(l);
       }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      md.update(lb.array());
     }
+    return Sha256.hex(md);
   }
+
 
   @Override
   public String toString() {

@@ -3,13 +3,9 @@ package org.hptstream.train;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import org.hptstream.data.Sha256;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -113,13 +109,10 @@ public final class BaseImport {
   }
 
   private static String sha256(Path file) {
-    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(in.getMessageDigest().digest());
+    try {
+      return Sha256.ofFile(file);
     } catch (IOException e) {
       throw new WeightLoadException(file.toString(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
