@@ -102,8 +102,20 @@ public final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws Exception {
-    PrintStream out = System.out;
+  public Integer call() throws InterruptedException {
+    try {
+      return run(System.out);
+    } catch (IOException | InvalidInputException | IllegalArgumentException e) {
+      // Missing dataset, bad sizes, refused input: the user's to fix, said in one line.
+      System.err.println("hpt demo: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      System.err.println("hpt demo: failed: " + e);
+      return 1;
+    }
+  }
+
+  private int run(PrintStream out) throws IOException, InvalidInputException, InterruptedException {
     long t0 = System.nanoTime();
     Path work = workDir != null ? workDir : HptPaths.requireHome().resolve(".hpt").resolve("demo");
     Files.createDirectories(work);
