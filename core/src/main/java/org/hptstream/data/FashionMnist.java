@@ -3,6 +3,8 @@ package org.hptstream.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.HashMap;
 
 /**
  * Debian's {@code dataset-fashion-mnist} package: 60k train / 10k test 28x28 grey images, 10
@@ -36,14 +38,25 @@ public final class FashionMnist {
     return dir().resolve("t10k-labels-idx1-ubyte.gz");
   }
 
-  /** The 60k labelled training images. */
+  /** The 60k labelled training images (read once per JVM and location; an ImageSet is immutable). */
   public static ImageSet train() throws IOException {
-    return Idx.read(require(trainImages()), require(trainLabels()));
+    return cached(trainImages(), trainLabels());
   }
 
-  /** The 10k labelled test images. */
+  /** The 10k labelled test images (read once per JVM and location). */
   public static ImageSet test() throws IOException {
-    return Idx.read(require(testImages()), require(testLabels()));
+    return cached(testImages(), testLabels());
+  }
+
+  private static final Map<Path, ImageSet> CACHE = new HashMap<>();
+
+  private static synchronized ImageSet cached(Path images, Path labels) throws IOException {
+    ImageSet set = CACHE.get(images);
+    if (set == null) {
+      set = Idx.read(require(images), require(labels));
+      CACHE.put(images, set);
+    }
+    return set;
   }
 
   private static Path require(Path p) throws IOException {

@@ -6,33 +6,24 @@ import org.hptstream.data.FashionMnist;
 import org.hptstream.data.ImageSet;
 import org.hptstream.features.Features;
 
-/** Real Fashion-MNIST (Debian's dataset-fashion-mnist), loaded once per test JVM. */
+/** Real Fashion-MNIST (Debian's dataset-fashion-mnist; FashionMnist reads it once per JVM). */
 public final class Fmnist {
-  private static ImageSet train;
-  private static ImageSet test;
-
   private Fmnist() {}
 
-  public static synchronized ImageSet train() {
-    if (train == null) {
-      try {
-        train = FashionMnist.train();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+  public static ImageSet train() {
+    try {
+      return FashionMnist.train();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return train;
   }
 
-  public static synchronized ImageSet test() {
-    if (test == null) {
-      try {
-        test = FashionMnist.test();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+  public static ImageSet test() {
+    try {
+      return FashionMnist.test();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return test;
   }
 
   /** Raw pixels in [0, 1] as 784-dim features: a real, non-trivial feature matrix. */

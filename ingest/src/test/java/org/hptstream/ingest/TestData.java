@@ -27,15 +27,10 @@ import org.hptstream.testkit.KafkaStackFixture;
 
 /** Real Fashion-MNIST slices written as IDX and PNG/JPEG files, and reading topics back. */
 final class TestData {
-  private static ImageSet train;
-
   private TestData() {}
 
-  static synchronized ImageSet fashionTrain() throws IOException {
-    if (train == null) {
-      train = FashionMnist.train();
-    }
-    return train;
+  static ImageSet fashionTrain() throws IOException {
+    return FashionMnist.train();
   }
 
   /** The first {@code n} training images and labels as gzipped IDX files: {images, labels}. */
