@@ -4,11 +4,16 @@ import java.util.Random;
 
 /**
  * Derives independent, reproducible random streams from (seed, step, stream). A job resumed at step
- * {@code s} draws exactly what an uninterrupted job drew at step {@code s}, whatever happened before.
+ * {@code s} draws exactly what an uninterrupted job drew at step {@code s}, whatever happened
+ * before.
  */
 public final class AugmentRandom {
-  /** Stream ids used by the trainer; distinct so that e.g. sampling and augmentation never correlate. */
+  /**
+   * Stream ids used by the trainer; distinct so that e.g. sampling and augmentation never
+   * correlate.
+   */
   public static final int STREAM_AUGMENT = 1;
+
   public static final int STREAM_SAMPLING = 2;
   public static final int STREAM_INIT = 3;
 

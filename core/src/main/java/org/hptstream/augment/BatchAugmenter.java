@@ -16,14 +16,15 @@ import org.hptstream.data.ChannelStats;
  * jitter factors, jitter order and stage decisions, all drawn in Java ({@link ViewDraw}).
  *
  * <p>Stages, in torchvision's order: RandomResizedCrop (antialiased bilinear) + horizontal flip as
- * one separable matmul pair, ColorJitter (per-image random order of brightness, contrast, saturation,
- * hue; clamped to [0,1] after each like torchvision), RandomGrayscale, GaussianBlur (separable
- * per-image depthwise convolution, reflect padding), then normalisation. The flip is folded into the crop because it commutes with the
- * colour and blur stages (symmetric kernel, symmetric padding).
+ * one separable matmul pair, ColorJitter (per-image random order of brightness, contrast,
+ * saturation, hue; clamped to [0,1] after each like torchvision), RandomGrayscale, GaussianBlur
+ * (separable per-image depthwise convolution, reflect padding), then normalisation. The flip is
+ * folded into the crop because it commutes with the colour and blur stages (symmetric kernel,
+ * symmetric padding).
  *
- * <p>Input: uint8 (or float in [0,255]) [B,C,H,W] with C = 1 or 3; one-channel images are cropped in
- * one channel then expanded to RGB. Output: float32 [B,3,size,size] on the input's device, owned by
- * the input's manager.
+ * <p>Input: uint8 (or float in [0,255]) [B,C,H,W] with C = 1 or 3; one-channel images are cropped
+ * in one channel then expanded to RGB. Output: float32 [B,3,size,size] on the input's device, owned
+ * by the input's manager.
  */
 public final class BatchAugmenter {
   private static final float[] GRAY = {0.2989f, 0.587f, 0.114f};
@@ -31,7 +32,9 @@ public final class BatchAugmenter {
   private final AugmentConfig config;
   private final ChannelStats norm;
 
-  /** @param norm the domain's own pixel statistics; one channel is expanded to RGB */
+  /**
+   * @param norm the domain's own pixel statistics; one channel is expanded to RGB
+   */
   public BatchAugmenter(AugmentConfig config, ChannelStats norm) {
     this.config = config;
     this.norm = norm.expandTo(3);
@@ -58,8 +61,8 @@ public final class BatchAugmenter {
 
   /**
    * Applies given per-image draws (one per image). The batch is first regrouped so that images with
-   * colour jitter come first, ordered by the slot their hue op takes: every jitter op then works on a
-   * contiguous slice holding exactly the images that need it, and the output is put back in input
+   * colour jitter come first, ordered by the slot their hue op takes: every jitter op then works on
+   * a contiguous slice holding exactly the images that need it, and the output is put back in input
    * order.
    */
   public NDArray apply(NDArray images, List<ViewDraw> draws) {
@@ -67,7 +70,8 @@ public final class BatchAugmenter {
     if (shape.dimension() != 4 || (shape.get(1) != 1 && shape.get(1) != 3))
       throw new IllegalArgumentException("expected [B,1|3,H,W] images, got " + shape);
     int b = (int) shape.get(0);
-    if (draws.size() != b) throw new IllegalArgumentException(draws.size() + " draws for " + b + " images");
+    if (draws.size() != b)
+      throw new IllegalArgumentException(draws.size() + " draws for " + b + " images");
     int h = (int) shape.get(2);
     int w = (int) shape.get(3);
     boolean rgb = shape.get(1) == 3;
@@ -101,7 +105,8 @@ public final class BatchAugmenter {
       NDArray rx = Resample.bilinear(m, dev, left, cw, flip, s, w);
       x = resample(x, ry, rx).divi(255f);
       if (config.jitterP() > 0) x = jitter(m, dev, x, d, rgb);
-      // a one-channel image stays grey through jitter and grayscale: it is expanded by normalisation
+      // a one-channel image stays grey through jitter and grayscale: it is expanded by
+      // normalisation
       if (config.grayP() > 0 && rgb) x = grayscale(m, dev, x, gray);
       if (config.blurP() > 0) x = Resample.blur(m, dev, x, sigma);
       NDArray out = normalize(x, norm);
@@ -145,7 +150,10 @@ public final class BatchAugmenter {
     return m.create(l).toDevice(dev, false);
   }
 
-  /** The batch as float32; a converted copy is attached to {@code scope}, the caller's array is never moved. */
+  /**
+   * The batch as float32; a converted copy is attached to {@code scope}, the caller's array is
+   * never moved.
+   */
   static NDArray asFloat(NDArray images, NDManager scope) {
     if (images.getDataType() == DataType.FLOAT32) return images;
     NDArray x = images.toType(DataType.FLOAT32, false);
@@ -153,7 +161,10 @@ public final class BatchAugmenter {
     return x;
   }
 
-  /** {@code (x - mean) / std} per channel on a float [B,3,H,W] batch; the result belongs to x's manager. */
+  /**
+   * {@code (x - mean) / std} per channel on a float [B,3,H,W] batch; the result belongs to x's
+   * manager.
+   */
   static NDArray normalize(NDArray x, ChannelStats stats) {
     NDManager m = x.getManager();
     try (NDArray mu = m.create(stats.mean(), new Shape(1, 3, 1, 1)).toDevice(x.getDevice(), false);
@@ -166,16 +177,21 @@ public final class BatchAugmenter {
   static NDArray resample(NDArray x, NDArray ry, NDArray rx) {
     NDArray rxT = rx.expandDims(1).transpose(0, 1, 3, 2);
     NDArray ryE = ry.expandDims(1);
-    long s = ry.getShape().get(1), h = ry.getShape().get(2), w = rx.getShape().get(2), t = rx.getShape().get(1);
+    long s = ry.getShape().get(1),
+        h = ry.getShape().get(2),
+        w = rx.getShape().get(2),
+        t = rx.getShape().get(1);
     // rows first costs s*h*w + s*w*t, columns first h*w*t + s*h*t
-    return s * h * w + s * w * t <= h * w * t + s * h * t ? ryE.matMul(x).matMul(rxT) : ryE.matMul(x.matMul(rxT));
+    return s * h * w + s * w * t <= h * w * t + s * h * t
+        ? ryE.matMul(x).matMul(rxT)
+        : ryE.matMul(x.matMul(rxT));
   }
 
   /**
-   * Colour jitter with a per-image random order, on the leading slice of jittered images: four slots;
-   * in each slot every image applies its own op. Brightness, contrast and saturation are all
-   * {@code a*x + b*gray(x) + c*mean(gray(x))}, so one fused affine op per slot serves all three; hue
-   * runs on the contiguous group whose hue op sits in that slot. Each op clamps to [0,1] like
+   * Colour jitter with a per-image random order, on the leading slice of jittered images: four
+   * slots; in each slot every image applies its own op. Brightness, contrast and saturation are all
+   * {@code a*x + b*gray(x) + c*mean(gray(x))}, so one fused affine op per slot serves all three;
+   * hue runs on the contiguous group whose hue op sits in that slot. Each op clamps to [0,1] like
    * torchvision. One-channel images skip saturation and hue, which leave grey images unchanged.
    */
   private NDArray jitter(NDManager m, Device dev, NDArray x, List<ViewDraw> draws, boolean rgb) {
@@ -229,11 +245,18 @@ public final class BatchAugmenter {
 
   /**
    * {@code clamp(a*x + bg*gray(x) + cm*mean(gray(x)), 0, 1)} per image as one batched 3x3 colour
-   * matrix product (M = a I + bg 1 w^T) plus an offset: a few passes over the pixels instead of one per
-   * elementary op. mean(gray(x)) = w . (per-channel means), by linearity.
+   * matrix product (M = a I + bg 1 w^T) plus an offset: a few passes over the pixels instead of one
+   * per elementary op. mean(gray(x)) = w . (per-channel means), by linearity.
    */
-  private static NDArray affine(NDManager m, Device dev, NDArray j, float[] a, float[] bg, float[] cm,
-      boolean anyGray, boolean anyMean) {
+  private static NDArray affine(
+      NDManager m,
+      Device dev,
+      NDArray j,
+      float[] a,
+      float[] bg,
+      float[] cm,
+      boolean anyGray,
+      boolean anyMean) {
     long[] sh = j.getShape().getShape();
     int n = (int) sh[0], c = (int) sh[1];
     NDArray flat = j.reshape(n, c, -1);
@@ -242,7 +265,8 @@ public final class BatchAugmenter {
       float[] mats = new float[n * 9];
       for (int i = 0; i < n; i++) {
         for (int r = 0; r < 3; r++) {
-          for (int k = 0; k < 3; k++) mats[i * 9 + r * 3 + k] = (r == k ? a[i] : 0) + bg[i] * GRAY[k];
+          for (int k = 0; k < 3; k++)
+            mats[i * 9 + r * 3 + k] = (r == k ? a[i] : 0) + bg[i] * GRAY[k];
         }
       }
       y = m.create(mats, new Shape(n, 3, 3)).toDevice(dev, false).matMul(flat);
@@ -251,9 +275,10 @@ public final class BatchAugmenter {
     }
     if (anyMean) {
       NDArray means = flat.mean(new int[] {2}, true); // [n,c,1]
-      NDArray grayMean = c == 3
-          ? m.create(GRAY, new Shape(1, 1, 3)).toDevice(dev, false).matMul(means) // [n,1,1]
-          : means;
+      NDArray grayMean =
+          c == 3
+              ? m.create(GRAY, new Shape(1, 1, 3)).toDevice(dev, false).matMul(means) // [n,1,1]
+              : means;
       y = y.addi(grayMean.mul(m.create(cm, new Shape(n, 1, 1)).toDevice(dev, false)));
     }
     return y.clip(0f, 1f).reshape(sh);
@@ -272,9 +297,9 @@ public final class BatchAugmenter {
   }
 
   /**
-   * Hue rotation in HSV space, exactly torchvision's adjust_hue: hue from its rgb->hsv ({@code h*6} =
-   * (g-b)/c, 2+(b-r)/c or 4+(r-g)/c by the max channel), back with the closed form {@code
-   * v - c*clamp(min(k, 4-k), 0, 1)}, {@code k = (n + 6h) mod 6} for n = 5, 3, 1, where v = max and c =
+   * Hue rotation in HSV space, exactly torchvision's adjust_hue: hue from its rgb->hsv ({@code h*6}
+   * = (g-b)/c, 2+(b-r)/c or 4+(r-g)/c by the max channel), back with the closed form {@code v -
+   * c*clamp(min(k, 4-k), 0, 1)}, {@code k = (n + 6h) mod 6} for n = 5, 3, 1, where v = max and c =
    * max - min are invariant under the rotation.
    */
   static NDArray shiftHue(NDArray x, NDArray shift) {
@@ -283,9 +308,14 @@ public final class BatchAugmenter {
     NDArray bl = x.get(":,2:3");
     NDArray maxc = x.max(new int[] {1}, true);
     NDArray cr = maxc.sub(x.min(new int[] {1}, true));
-    NDArray safe = cr.add(cr.eq(0f).toType(DataType.FLOAT32, false)); // grey pixels: hue 0, any divisor
-    NDArray h6 = ai.djl.ndarray.NDArrays.where(maxc.eq(r), g.sub(bl).div(safe),
-        ai.djl.ndarray.NDArrays.where(maxc.eq(g), bl.sub(r).div(safe).add(2f), r.sub(g).div(safe).add(4f)));
+    NDArray safe =
+        cr.add(cr.eq(0f).toType(DataType.FLOAT32, false)); // grey pixels: hue 0, any divisor
+    NDArray h6 =
+        ai.djl.ndarray.NDArrays.where(
+            maxc.eq(r),
+            g.sub(bl).div(safe),
+            ai.djl.ndarray.NDArrays.where(
+                maxc.eq(g), bl.sub(r).div(safe).add(2f), r.sub(g).div(safe).add(4f)));
     h6 = h6.add(shift.mul(6f)).add(12f).mod(6f); // h6 in [-1,5), shift in [-3,3]: stays positive
     NDList channels = new NDList(3);
     for (float n : new float[] {5f, 3f, 1f}) {

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import org.hptstream.data.ChannelStats;
 
 /**
- * Evaluation transform: resize the shorter side to {@code size / cropFraction}, centre-crop
- * {@code size}, normalise (torchvision's Resize(256) + CenterCrop(224) for cropFraction 0.875). Done as
+ * Evaluation transform: resize the shorter side to {@code size / cropFraction}, centre-crop {@code
+ * size}, normalise (torchvision's Resize(256) + CenterCrop(224) for cropFraction 0.875). Done as
  * one antialiased resample of the centre box, which equals resize-then-crop up to the resize's
  * rounding of the longer side.
  */
@@ -30,7 +30,9 @@ public final class EvalTransform {
     return new EvalTransform(size, 0.875, norm);
   }
 
-  /** uint8 [B,C,H,W] (C = 1 or 3) to normalised float [B,3,size,size] owned by the input's manager. */
+  /**
+   * uint8 [B,C,H,W] (C = 1 or 3) to normalised float [B,3,size,size] owned by the input's manager.
+   */
   public NDArray apply(NDArray images) {
     long[] s = images.getShape().getShape();
     if (s.length != 4 || (s[1] != 1 && s[1] != 3))

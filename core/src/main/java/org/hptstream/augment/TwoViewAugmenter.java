@@ -6,8 +6,8 @@ import java.util.Random;
 import org.hptstream.data.ChannelStats;
 
 /**
- * MoCo's two independent views of each image (query view, key view). All draws of one call come from
- * one {@link Random}: first the query view of every image in order, then the key view.
+ * MoCo's two independent views of each image (query view, key view). All draws of one call come
+ * from one {@link Random}: first the query view of every image in order, then the key view.
  */
 public final class TwoViewAugmenter {
   private final BatchAugmenter augmenter;

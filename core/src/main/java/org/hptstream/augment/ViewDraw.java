@@ -11,8 +11,8 @@ import java.util.Random;
  * @param height crop box height
  * @param width crop box width
  * @param flip horizontal flip
- * @param jitterOrder order of (0 brightness, 1 contrast, 2 saturation, 3 hue), or null when the jitter
- *     stage is skipped
+ * @param jitterOrder order of (0 brightness, 1 contrast, 2 saturation, 3 hue), or null when the
+ *     jitter stage is skipped
  * @param brightness brightness factor (1 = unchanged)
  * @param contrast contrast factor (1 = unchanged)
  * @param saturation saturation factor (1 = unchanged)

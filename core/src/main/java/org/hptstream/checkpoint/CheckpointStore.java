@@ -17,57 +17,64 @@ import org.hptstream.model.TorchvisionWeights;
  */
 public interface CheckpointStore {
 
-    /**
-     * Stores a checkpoint and returns its manifest (with the new id).
-     *
-     * @throws CheckpointException if it cannot be written (nothing is left behind)
-     */
-    CheckpointManifest put(CheckpointDraft draft);
+  /**
+   * Stores a checkpoint and returns its manifest (with the new id).
+   *
+   * @throws CheckpointException if it cannot be written (nothing is left behind)
+   */
+  CheckpointManifest put(CheckpointDraft draft);
 
-    /**
-     * Reads and verifies a checkpoint, decoding only the requested tensor groups into {@code
-     * manager} (every file is still size- and hash-checked).
-     *
-     * @param architecture the architecture the caller will load into; a different one is refused
-     * @param groups tensor groups to decode; each must exist
-     * @throws CheckpointException if missing, truncated, tampered, of another architecture or format
-     */
-    Checkpoint get(String id, ResNetConfig architecture, Set<String> groups, NDManager manager);
+  /**
+   * Reads and verifies a checkpoint, decoding only the requested tensor groups into {@code manager}
+   * (every file is still size- and hash-checked).
+   *
+   * @param architecture the architecture the caller will load into; a different one is refused
+   * @param groups tensor groups to decode; each must exist
+   * @throws CheckpointException if missing, truncated, tampered, of another architecture or format
+   */
+  Checkpoint get(String id, ResNetConfig architecture, Set<String> groups, NDManager manager);
 
-    /** {@link #get(String, ResNetConfig, Set, NDManager)} of all groups. */
-    default Checkpoint get(String id, ResNetConfig architecture, NDManager manager) {
-        CheckpointManifest m = manifest(id).orElseThrow(() -> new CheckpointException("no checkpoint " + id));
-        Set<String> all = new java.util.LinkedHashSet<>();
-        m.files().forEach(f -> all.add(f.group()));
-        return get(id, architecture, all, manager);
+  /** {@link #get(String, ResNetConfig, Set, NDManager)} of all groups. */
+  default Checkpoint get(String id, ResNetConfig architecture, NDManager manager) {
+    CheckpointManifest m =
+        manifest(id).orElseThrow(() -> new CheckpointException("no checkpoint " + id));
+    Set<String> all = new java.util.LinkedHashSet<>();
+    m.files().forEach(f -> all.add(f.group()));
+    return get(id, architecture, all, manager);
+  }
+
+  /** The manifest of {@code id}, if such a checkpoint exists (files are not verified). */
+  Optional<CheckpointManifest> manifest(String id);
+
+  /** All readable checkpoints' manifests (unreadable entries are skipped and logged). */
+  List<CheckpointManifest> list();
+
+  /** The most recent checkpoint of a domain (by creation time, then steps). */
+  default Optional<CheckpointManifest> latest(String domain) {
+    return list().stream()
+        .filter(m -> m.domain().equalsIgnoreCase(domain))
+        .max(
+            Comparator.comparing((CheckpointManifest m) -> java.time.Instant.parse(m.createdAt()))
+                .thenComparingLong(CheckpointManifest::steps));
+  }
+
+  /**
+   * Writes the verified backbone of {@code id} as an npz with torchvision names, loadable in
+   * PyTorch through {@code ops/tools/npz_to_pth.py}.
+   *
+   * @throws CheckpointException if the checkpoint is missing or fails verification
+   */
+  default void exportBackbone(String id, Path npz) {
+    CheckpointManifest m =
+        manifest(id).orElseThrow(() -> new CheckpointException("no checkpoint " + id));
+    try (NDManager manager = NDManager.newBaseManager();
+        Checkpoint c =
+            get(
+                id,
+                ResNetConfig.parse(m.architecture()),
+                Set.of(CheckpointDraft.BACKBONE),
+                manager)) {
+      TorchvisionWeights.writeNpz(c.group(CheckpointDraft.BACKBONE), npz);
     }
-
-    /** The manifest of {@code id}, if such a checkpoint exists (files are not verified). */
-    Optional<CheckpointManifest> manifest(String id);
-
-    /** All readable checkpoints' manifests (unreadable entries are skipped and logged). */
-    List<CheckpointManifest> list();
-
-    /** The most recent checkpoint of a domain (by creation time, then steps). */
-    default Optional<CheckpointManifest> latest(String domain) {
-        return list().stream()
-                .filter(m -> m.domain().equalsIgnoreCase(domain))
-                .max(Comparator.comparing((CheckpointManifest m) -> java.time.Instant.parse(m.createdAt()))
-                        .thenComparingLong(CheckpointManifest::steps));
-    }
-
-    /**
-     * Writes the verified backbone of {@code id} as an npz with torchvision names, loadable in
-     * PyTorch through {@code ops/tools/npz_to_pth.py}.
-     *
-     * @throws CheckpointException if the checkpoint is missing or fails verification
-     */
-    default void exportBackbone(String id, Path npz) {
-        CheckpointManifest m = manifest(id).orElseThrow(() -> new CheckpointException("no checkpoint " + id));
-        try (NDManager manager = NDManager.newBaseManager();
-                Checkpoint c = get(id, ResNetConfig.parse(m.architecture()), Set.of(CheckpointDraft.BACKBONE),
-                        manager)) {
-            TorchvisionWeights.writeNpz(c.group(CheckpointDraft.BACKBONE), npz);
-        }
-    }
+  }
 }

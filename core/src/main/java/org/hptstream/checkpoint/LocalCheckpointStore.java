@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import org.hptstream.data.Sha256;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -31,240 +30,283 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.hptstream.checkpoint.CheckpointManifest.FileEntry;
+import org.hptstream.data.Sha256;
 import org.hptstream.model.ResNetConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link CheckpointStore} in a local directory: one sub-directory per checkpoint, named by its id,
- * holding {@code manifest.json} and one {@code <group>.npz} per tensor group (DJL's NPZ encoding,
- * readable by numpy; {@code backbone.npz} has torchvision names). A checkpoint is written into a
- * hidden temp directory, fsync'ed, then renamed into place, so readers never see half a checkpoint
- * and a crash leaves only a {@code .tmp-*} directory that listing ignores.
+ * A {@link CheckpointStore} in a local directory: one sub-directory per checkpoint, named by its
+ * id, holding {@code manifest.json} and one {@code <group>.npz} per tensor group (DJL's NPZ
+ * encoding, readable by numpy; {@code backbone.npz} has torchvision names). A checkpoint is written
+ * into a hidden temp directory, fsync'ed, then renamed into place, so readers never see half a
+ * checkpoint and a crash leaves only a {@code .tmp-*} directory that listing ignores.
  */
 public final class LocalCheckpointStore implements CheckpointStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LocalCheckpointStore.class);
-    private static final String MANIFEST = "manifest.json";
-    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCheckpointStore.class);
+  private static final String MANIFEST = "manifest.json";
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
-    private final Path root;
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private final Path root;
+  private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** A store rooted at {@code root} (created if missing). */
-    public LocalCheckpointStore(Path root) {
-        try {
-            this.root = Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create checkpoint directory " + root, e);
-        }
+  /** A store rooted at {@code root} (created if missing). */
+  public LocalCheckpointStore(Path root) {
+    try {
+      this.root = Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create checkpoint directory " + root, e);
     }
+  }
 
-    /** The directory holding the checkpoints. */
-    public Path root() {
-        return root;
+  /** The directory holding the checkpoints. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public CheckpointManifest put(CheckpointDraft draft) {
+    Path tmp = root.resolve(".tmp-" + UUID.randomUUID());
+    try {
+      Files.createDirectory(tmp);
+      List<FileEntry> files = new ArrayList<>();
+      for (Map.Entry<String, NDList> g : draft.groups().entrySet()) {
+        files.add(writeGroup(tmp, g.getKey(), g.getValue()));
+      }
+      String createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+      String id = newId(draft, createdAt, files);
+      CheckpointManifest manifest =
+          new CheckpointManifest(
+              CheckpointManifest.FORMAT_VERSION,
+              id,
+              draft.parentId(),
+              draft.domain(),
+              draft.strategy(),
+              draft.steps(),
+              draft.architecture().id(),
+              draft.normalization(),
+              draft.data(),
+              createdAt,
+              draft.finalLoss(),
+              draft.scalars(),
+              files);
+      Path manifestFile = tmp.resolve(MANIFEST);
+      json.writeValue(manifestFile.toFile(), manifest);
+      fsync(manifestFile);
+      Path target = root.resolve(id);
+      if (Files.exists(target)) {
+        throw new CheckpointException("checkpoint " + id + " already exists in " + root);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      LOG.info("stored checkpoint {} ({} files) in {}", id, files.size(), root);
+      return manifest;
+    } catch (IOException e) {
+      throw new CheckpointException("cannot write checkpoint to " + root, e);
+    } finally {
+      deleteRecursively(tmp);
     }
+  }
 
-    @Override
-    public CheckpointManifest put(CheckpointDraft draft) {
-        Path tmp = root.resolve(".tmp-" + UUID.randomUUID());
-        try {
-            Files.createDirectory(tmp);
-            List<FileEntry> files = new ArrayList<>();
-            for (Map.Entry<String, NDList> g : draft.groups().entrySet()) {
-                files.add(writeGroup(tmp, g.getKey(), g.getValue()));
-            }
-            String createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-            String id = newId(draft, createdAt, files);
-            CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, id,
-                    draft.parentId(), draft.domain(), draft.strategy(), draft.steps(), draft.architecture().id(),
-                    draft.normalization(), draft.data(), createdAt, draft.finalLoss(), draft.scalars(), files);
-            Path manifestFile = tmp.resolve(MANIFEST);
-            json.writeValue(manifestFile.toFile(), manifest);
-            fsync(manifestFile);
-            Path target = root.resolve(id);
-            if (Files.exists(target)) {
-                throw new CheckpointException("checkpoint " + id + " already exists in " + root);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            LOG.info("stored checkpoint {} ({} files) in {}", id, files.size(), root);
-            return manifest;
-        } catch (IOException e) {
-            throw new CheckpointException("cannot write checkpoint to " + root, e);
-        } finally {
-            deleteRecursively(tmp);
-        }
+  @Override
+  public Checkpoint get(
+      String id, ResNetConfig architecture, Set<String> groups, NDManager manager) {
+    CheckpointManifest manifest =
+        manifest(id)
+            .orElseThrow(() -> new CheckpointException("no checkpoint " + id + " in " + root));
+    ResNetConfig stored;
+    try {
+      stored = ResNetConfig.parse(manifest.architecture());
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException("checkpoint " + id + ": bad architecture in manifest", e);
     }
-
-    @Override
-    public Checkpoint get(String id, ResNetConfig architecture, Set<String> groups, NDManager manager) {
-        CheckpointManifest manifest = manifest(id).orElseThrow(
-                () -> new CheckpointException("no checkpoint " + id + " in " + root));
-        ResNetConfig stored;
-        try {
-            stored = ResNetConfig.parse(manifest.architecture());
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException("checkpoint " + id + ": bad architecture in manifest", e);
-        }
-        if (!stored.equals(architecture)) {
-            throw new CheckpointException("checkpoint " + id + " holds " + stored.id() + ", requested "
-                    + architecture.id());
-        }
-        Map<String, FileEntry> byGroup = new LinkedHashMap<>();
-        manifest.files().forEach(f -> byGroup.put(f.group(), f));
-        for (String g : groups) {
-            if (!byGroup.containsKey(g)) {
-                throw new CheckpointException("checkpoint " + id + " has no group '" + g + "' (has "
-                        + byGroup.keySet() + ")");
-            }
-        }
-        Path dir = root.resolve(id);
-        Map<String, NDList> loaded = new LinkedHashMap<>();
-        List<String> verified = new ArrayList<>();
-        long bytes = 0;
-        try {
-            for (FileEntry f : manifest.files()) {
-                Path file = fileOf(dir, f);
-                if (groups.contains(f.group())) {
-                    byte[] data = Files.readAllBytes(file);
-                    check(id, f, data.length, Sha256.of(data));
-                    NDList list = NDList.decode(manager, new ByteArrayInputStream(data));
-                    loaded.put(f.group(), list);
-                    if (list.size() != f.tensors()) {
-                        throw new CheckpointException("checkpoint " + id + ": " + f.name() + " holds "
-                                + list.size() + " tensors, manifest says " + f.tensors());
-                    }
-                } else {
-                    long size = Files.size(file);
-                    check(id, f, size, size == f.size() ? Sha256.ofFile(file) : "(not hashed)");
-                }
-                verified.add(f.name());
-                bytes += f.size();
-            }
-        } catch (IOException | RuntimeException e) {
-            loaded.values().forEach(NDList::close);
-            if (e instanceof CheckpointException ce) {
-                throw ce;
-            }
-            throw new CheckpointException("checkpoint " + id + ": cannot read tensors", e);
-        }
-        Checkpoint checkpoint = new Checkpoint(manifest, loaded, verified, bytes);
-        LOG.info("{}", checkpoint.report().summary());
-        return checkpoint;
+    if (!stored.equals(architecture)) {
+      throw new CheckpointException(
+          "checkpoint " + id + " holds " + stored.id() + ", requested " + architecture.id());
     }
-
-    @Override
-    public Optional<CheckpointManifest> manifest(String id) {
-        if (!ID.matcher(id).matches()) {
-            throw new CheckpointException("not a checkpoint id: '" + id + "'");
-        }
-        Path file = root.resolve(id).resolve(MANIFEST);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        CheckpointManifest m;
-        try {
-            m = json.readValue(file.toFile(), CheckpointManifest.class);
-        } catch (IOException e) {
-            throw new CheckpointException("checkpoint " + id + ": unreadable manifest", e);
-        }
-        if (m.formatVersion() > CheckpointManifest.FORMAT_VERSION || m.formatVersion() < 1) {
-            throw new CheckpointException("checkpoint " + id + " has format version " + m.formatVersion()
-                    + "; this build reads up to " + CheckpointManifest.FORMAT_VERSION);
-        }
-        if (!id.equals(m.id())) {
-            throw new CheckpointException("checkpoint directory " + id + " holds a manifest for " + m.id());
-        }
-        return Optional.of(m);
+    Map<String, FileEntry> byGroup = new LinkedHashMap<>();
+    manifest.files().forEach(f -> byGroup.put(f.group(), f));
+    for (String g : groups) {
+      if (!byGroup.containsKey(g)) {
+        throw new CheckpointException(
+            "checkpoint " + id + " has no group '" + g + "' (has " + byGroup.keySet() + ")");
+      }
     }
+    Path dir = root.resolve(id);
+    Map<String, NDList> loaded = new LinkedHashMap<>();
+    List<String> verified = new ArrayList<>();
+    long bytes = 0;
+    try {
+      for (FileEntry f : manifest.files()) {
+        Path file = fileOf(dir, f);
+        if (groups.contains(f.group())) {
+          byte[] data = Files.readAllBytes(file);
+          check(id, f, data.length, Sha256.of(data));
+          NDList list = NDList.decode(manager, new ByteArrayInputStream(data));
+          loaded.put(f.group(), list);
+          if (list.size() != f.tensors()) {
+            throw new CheckpointException(
+                "checkpoint "
+                    + id
+                    + ": "
+                    + f.name()
+                    + " holds "
+                    + list.size()
+                    + " tensors, manifest says "
+                    + f.tensors());
+          }
+        } else {
+          long size = Files.size(file);
+          check(id, f, size, size == f.size() ? Sha256.ofFile(file) : "(not hashed)");
+        }
+        verified.add(f.name());
+        bytes += f.size();
+      }
+    } catch (IOException | RuntimeException e) {
+      loaded.values().forEach(NDList::close);
+      if (e instanceof CheckpointException ce) {
+        throw ce;
+      }
+      throw new CheckpointException("checkpoint " + id + ": cannot read tensors", e);
+    }
+    Checkpoint checkpoint = new Checkpoint(manifest, loaded, verified, bytes);
+    LOG.info("{}", checkpoint.report().summary());
+    return checkpoint;
+  }
 
-    @Override
-    public List<CheckpointManifest> list() {
-        List<CheckpointManifest> out = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
-            for (Path d : dirs) {
-                String name = d.getFileName().toString();
-                if (!ID.matcher(name).matches()) {
-                    continue;
-                }
+  @Override
+  public Optional<CheckpointManifest> manifest(String id) {
+    if (!ID.matcher(id).matches()) {
+      throw new CheckpointException("not a checkpoint id: '" + id + "'");
+    }
+    Path file = root.resolve(id).resolve(MANIFEST);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    CheckpointManifest m;
+    try {
+      m = json.readValue(file.toFile(), CheckpointManifest.class);
+    } catch (IOException e) {
+      throw new CheckpointException("checkpoint " + id + ": unreadable manifest", e);
+    }
+    if (m.formatVersion() > CheckpointManifest.FORMAT_VERSION || m.formatVersion() < 1) {
+      throw new CheckpointException(
+          "checkpoint "
+              + id
+              + " has format version "
+              + m.formatVersion()
+              + "; this build reads up to "
+              + CheckpointManifest.FORMAT_VERSION);
+    }
+    if (!id.equals(m.id())) {
+      throw new CheckpointException(
+          "checkpoint directory " + id + " holds a manifest for " + m.id());
+    }
+    return Optional.of(m);
+  }
+
+  @Override
+  public List<CheckpointManifest> list() {
+    List<CheckpointManifest> out = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+      for (Path d : dirs) {
+        String name = d.getFileName().toString();
+        if (!ID.matcher(name).matches()) {
+          continue;
+        }
+        try {
+          manifest(name).ifPresent(out::add);
+        } catch (CheckpointException e) {
+          LOG.warn("skipping {}: {}", d, e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + root, e);
+    }
+    out.sort(Comparator.comparing(CheckpointManifest::id));
+    return out;
+  }
+
+  private static FileEntry writeGroup(Path dir, String group, NDList arrays) throws IOException {
+    String name = group + ".npz";
+    Path file = dir.resolve(name);
+    MessageDigest digest = Sha256.digest();
+    try (OutputStream out =
+        new DigestOutputStream(
+            new java.io.BufferedOutputStream(
+                Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)),
+            digest)) {
+      arrays.encode(out, NDList.Encoding.NPZ);
+    }
+    fsync(file);
+    return new FileEntry(name, group, arrays.size(), Files.size(file), Sha256.hex(digest));
+  }
+
+  private static String newId(CheckpointDraft d, String createdAt, List<FileEntry> files) {
+    MessageDigest digest = Sha256.digest();
+    digest.update(
+        (createdAt + '|' + d.parentId() + '|' + d.domain() + '|' + d.strategy() + '|' + d.steps())
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    files.forEach(f -> digest.update(f.sha256().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    String hash = Sha256.hex(digest).substring(0, 8);
+    return d.domain() + "-" + d.strategy() + "-" + d.steps() + "-" + hash;
+  }
+
+  private static void check(String id, FileEntry f, long size, String sha) {
+    if (size != f.size()) {
+      throw new CheckpointException(
+          "checkpoint "
+              + id
+              + ": "
+              + f.name()
+              + " has "
+              + size
+              + " bytes, manifest says "
+              + f.size()
+              + " (truncated or replaced)");
+    }
+    if (!sha.equals(f.sha256())) {
+      throw new CheckpointException(
+          "checkpoint " + id + ": " + f.name() + " fails its sha256 check (tampered or corrupt)");
+    }
+  }
+
+  private static Path fileOf(Path dir, FileEntry f) {
+    if (!f.name().equals(f.group() + ".npz")) {
+      throw new CheckpointException("manifest lists unexpected file name " + f.name());
+    }
+    Path file = dir.resolve(f.name());
+    if (!Files.isRegularFile(file)) {
+      throw new CheckpointException(
+          "checkpoint " + dir.getFileName() + ": file " + f.name() + " is missing");
+    }
+    return file;
+  }
+
+  private static void fsync(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
                 try {
-                    manifest(name).ifPresent(out::add);
-                } catch (CheckpointException e) {
-                    LOG.warn("skipping {}: {}", d, e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + root, e);
-        }
-        out.sort(Comparator.comparing(CheckpointManifest::id));
-        return out;
-    }
-
-    private static FileEntry writeGroup(Path dir, String group, NDList arrays) throws IOException {
-        String name = group + ".npz";
-        Path file = dir.resolve(name);
-        MessageDigest digest = Sha256.digest();
-        try (OutputStream out = new DigestOutputStream(
-                new java.io.BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)), digest)) {
-            arrays.encode(out, NDList.Encoding.NPZ);
-        }
-        fsync(file);
-        return new FileEntry(name, group, arrays.size(), Files.size(file), Sha256.hex(digest));
-    }
-
-    private static String newId(CheckpointDraft d, String createdAt, List<FileEntry> files) {
-        MessageDigest digest = Sha256.digest();
-        digest.update((createdAt + '|' + d.parentId() + '|' + d.domain() + '|' + d.strategy() + '|' + d.steps())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        files.forEach(f -> digest.update(f.sha256().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        String hash = Sha256.hex(digest).substring(0, 8);
-        return d.domain() + "-" + d.strategy() + "-" + d.steps() + "-" + hash;
-    }
-
-    private static void check(String id, FileEntry f, long size, String sha) {
-        if (size != f.size()) {
-            throw new CheckpointException("checkpoint " + id + ": " + f.name() + " has " + size
-                    + " bytes, manifest says " + f.size() + " (truncated or replaced)");
-        }
-        if (!sha.equals(f.sha256())) {
-            throw new CheckpointException("checkpoint " + id + ": " + f.name()
-                    + " fails its sha256 check (tampered or corrupt)");
-        }
-    }
-
-    private static Path fileOf(Path dir, FileEntry f) {
-        if (!f.name().equals(f.group() + ".npz")) {
-            throw new CheckpointException("manifest lists unexpected file name " + f.name());
-        }
-        Path file = dir.resolve(f.name());
-        if (!Files.isRegularFile(file)) {
-            throw new CheckpointException("checkpoint " + dir.getFileName() + ": file " + f.name() + " is missing");
-        }
-        return file;
-    }
-
-    private static void fsync(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
+                  Files.deleteIfExists(p);
                 } catch (IOException e) {
-                    LOG.warn("cannot delete {}: {}", p, e.getMessage());
+                  LOG.warn("cannot delete {}: {}", p, e.getMessage());
                 }
-            });
-        } catch (NoSuchFileException e) {
-            // already gone
-        } catch (IOException e) {
-            LOG.warn("cannot clean up {}: {}", dir, e.getMessage());
-        }
+              });
+    } catch (NoSuchFileException e) {
+      // already gone
+    } catch (IOException e) {
+      LOG.warn("cannot clean up {}: {}", dir, e.getMessage());
     }
+  }
 }

@@ -3,8 +3,8 @@ package org.hptstream.data;
 import java.util.Arrays;
 
 /**
- * Per-channel pixel mean and standard deviation on the [0, 1] scale. HPT normalises each domain with
- * its own statistics (not ImageNet's), so these travel with every checkpoint.
+ * Per-channel pixel mean and standard deviation on the [0, 1] scale. HPT normalises each domain
+ * with its own statistics (not ImageNet's), so these travel with every checkpoint.
  */
 public record ChannelStats(float[] mean, float[] std) {
   public ChannelStats {
@@ -24,13 +24,17 @@ public record ChannelStats(float[] mean, float[] std) {
     return mean.length;
   }
 
-  /** The same statistics for {@code channels} channels: a grey domain expanded to RGB repeats its one value. */
+  /**
+   * The same statistics for {@code channels} channels: a grey domain expanded to RGB repeats its
+   * one value.
+   */
   public ChannelStats expandTo(int channels) {
     if (channels == mean.length) {
       return this;
     }
     if (mean.length != 1) {
-      throw new IllegalArgumentException("cannot expand " + mean.length + " channels to " + channels);
+      throw new IllegalArgumentException(
+          "cannot expand " + mean.length + " channels to " + channels);
     }
     float[] m = new float[channels];
     float[] s = new float[channels];

@@ -4,7 +4,8 @@ package org.hptstream.data;
 public record DecodedImage(int channels, int height, int width, byte[] pixels, ImageFormat format) {
   public DecodedImage {
     if ((long) channels * height * width != pixels.length) {
-      throw new IllegalArgumentException("pixel count does not match " + channels + "x" + height + "x" + width);
+      throw new IllegalArgumentException(
+          "pixel count does not match " + channels + "x" + height + "x" + width);
     }
   }
 }

@@ -3,8 +3,8 @@ package org.hptstream.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Debian's {@code dataset-fashion-mnist} package: 60k train / 10k test 28x28 grey images, 10
@@ -38,7 +38,9 @@ public final class FashionMnist {
     return dir().resolve("t10k-labels-idx1-ubyte.gz");
   }
 
-  /** The 60k labelled training images (read once per JVM and location; an ImageSet is immutable). */
+  /**
+   * The 60k labelled training images (read once per JVM and location; an ImageSet is immutable).
+   */
   public static ImageSet train() throws IOException {
     return cached(trainImages(), trainLabels());
   }
@@ -61,8 +63,10 @@ public final class FashionMnist {
 
   private static Path require(Path p) throws IOException {
     if (!Files.isRegularFile(p)) {
-      throw new IOException(p + " not found: install Debian's dataset-fashion-mnist package "
-          + "(apt-get install dataset-fashion-mnist) or set HPT_FASHION_MNIST");
+      throw new IOException(
+          p
+              + " not found: install Debian's dataset-fashion-mnist package "
+              + "(apt-get install dataset-fashion-mnist) or set HPT_FASHION_MNIST");
     }
     return p;
   }

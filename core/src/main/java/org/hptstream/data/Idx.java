@@ -2,8 +2,8 @@ package org.hptstream.data;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +25,10 @@ public final class Idx {
   public static boolean looksLikeIdx(Path file) {
     try (DataInputStream in = open(file)) {
       int magic = in.readInt();
-      return (magic >>> 16) == 0 && ((magic >>> 8) & 0xff) == UBYTE && (magic & 0xff) >= 1 && (magic & 0xff) <= 4;
+      return (magic >>> 16) == 0
+          && ((magic >>> 8) & 0xff) == UBYTE
+          && (magic & 0xff) >= 1
+          && (magic & 0xff) <= 4;
     } catch (IOException e) {
       return false;
     }
@@ -42,7 +45,8 @@ public final class Idx {
       int[] dims = header(in, src, 3);
       long bytes = (long) dims[0] * dims[1] * dims[2];
       if (bytes > Integer.MAX_VALUE - 8) {
-        throw new InvalidImageDataException(src, "too large for one in-memory set: " + bytes + " bytes");
+        throw new InvalidImageDataException(
+            src, "too large for one in-memory set: " + bytes + " bytes");
       }
       byte[] pixels = readFully(in, (int) bytes, src);
       int[] labels = labelsFile == null ? null : readLabels(labelsFile);
@@ -70,15 +74,18 @@ public final class Idx {
   }
 
   /**
-   * Writes a grey image set as gzip-compressed IDX files (images, and labels when {@code labelsFile}
-   * is non-null), e.g. to hand a subset of a dataset to {@code hpt ingest}.
+   * Writes a grey image set as gzip-compressed IDX files (images, and labels when {@code
+   * labelsFile} is non-null), e.g. to hand a subset of a dataset to {@code hpt ingest}.
    */
   public static void write(ImageSet set, Path imagesFile, Path labelsFile) throws IOException {
     if (set.channels() != 1) {
-      throw new IllegalArgumentException("IDX holds grey images; this set has " + set.channels() + " channels");
+      throw new IllegalArgumentException(
+          "IDX holds grey images; this set has " + set.channels() + " channels");
     }
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-        new GZIPOutputStream(Files.newOutputStream(imagesFile), 1 << 16), 1 << 16))) {
+    try (DataOutputStream out =
+        new DataOutputStream(
+            new BufferedOutputStream(
+                new GZIPOutputStream(Files.newOutputStream(imagesFile), 1 << 16), 1 << 16))) {
       out.writeInt((UBYTE << 8) | 3);
       out.writeInt(set.size());
       out.writeInt(set.height());
@@ -86,12 +93,14 @@ public final class Idx {
       out.write(set.pixels());
     }
     if (labelsFile != null) {
-      try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(labelsFile)))) {
+      try (DataOutputStream out =
+          new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(labelsFile)))) {
         out.writeInt((UBYTE << 8) | 1);
         out.writeInt(set.size());
         for (int l : set.labels()) {
           if (l > 255) {
-            throw new IllegalArgumentException("IDX labels are bytes; label " + l + " does not fit");
+            throw new IllegalArgumentException(
+                "IDX labels are bytes; label " + l + " does not fit");
           }
           out.writeByte(l);
         }
@@ -113,8 +122,14 @@ public final class Idx {
     int nd = magic & 0xff;
     if (nd != wantDims) {
       throw new InvalidImageDataException(
-          src, "expected a " + wantDims + "-d IDX array (" + (wantDims == 3 ? "images" : "labels")
-              + "), found " + nd + "-d");
+          src,
+          "expected a "
+              + wantDims
+              + "-d IDX array ("
+              + (wantDims == 3 ? "images" : "labels")
+              + "), found "
+              + nd
+              + "-d");
     }
     int[] dims = new int[nd];
     for (int i = 0; i < nd; i++) {
@@ -138,7 +153,8 @@ public final class Idx {
       throw new InvalidImageDataException(src, "truncated: header promises " + n + " data bytes");
     }
     if (in.read() != -1) {
-      throw new InvalidImageDataException(src, "has trailing bytes after the " + n + " the header promises");
+      throw new InvalidImageDataException(
+          src, "has trailing bytes after the " + n + " the header promises");
     }
     return out;
   }
@@ -149,7 +165,10 @@ public final class Idx {
     int b0 = raw.read();
     int b1 = raw.read();
     raw.reset();
-    InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+    InputStream in =
+        (b0 == 0x1f && b1 == 0x8b)
+            ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16)
+            : raw;
     return new DataInputStream(in);
   }
 }

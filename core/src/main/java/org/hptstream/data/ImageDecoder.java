@@ -20,19 +20,22 @@ public final class ImageDecoder {
   private ImageDecoder() {}
 
   /** Decodes to 1 channel when the image is grey, else 3 (alpha is dropped). */
-  public static DecodedImage decode(byte[] encoded, String source) throws InvalidImageDataException {
+  public static DecodedImage decode(byte[] encoded, String source)
+      throws InvalidImageDataException {
     ImageFormat format = ImageFormat.sniff(encoded);
     if (format == null) {
       throw new InvalidImageDataException(source, "not a PNG or JPEG image");
     }
     if (format == ImageFormat.JPEG && !endsWithEoi(encoded)) {
-      throw new InvalidImageDataException(source, "corrupt JPEG: truncated (no end-of-image marker)");
+      throw new InvalidImageDataException(
+          source, "corrupt JPEG: truncated (no end-of-image marker)");
     }
     BufferedImage img;
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
       var readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new InvalidImageDataException(source, "corrupt " + format + ": no decoder accepts it");
+        throw new InvalidImageDataException(
+            source, "corrupt " + format + ": no decoder accepts it");
       }
       ImageReader reader = readers.next();
       try {
@@ -69,7 +72,9 @@ public final class ImageDecoder {
     }
   }
 
-  /** Bilinear resize of a decoded image to {@code height x width} (returns it unchanged if equal). */
+  /**
+   * Bilinear resize of a decoded image to {@code height x width} (returns it unchanged if equal).
+   */
   public static DecodedImage resize(DecodedImage image, int height, int width) {
     if (image.height() == height && image.width() == width) {
       return image;
@@ -78,7 +83,8 @@ public final class ImageDecoder {
     BufferedImage dst = new BufferedImage(width, height, src.getType());
     Graphics2D g = dst.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.drawImage(src, 0, 0, width, height, null);
     } finally {
       g.dispose();

@@ -22,7 +22,10 @@ public final class ImageFiles {
     }
     try (Stream<Path> s = Files.walk(root)) {
       return s.filter(Files::isRegularFile)
-          .filter(p -> !root.relativize(p).toString().startsWith(".") && !p.getFileName().toString().startsWith("."))
+          .filter(
+              p ->
+                  !root.relativize(p).toString().startsWith(".")
+                      && !p.getFileName().toString().startsWith("."))
           .sorted()
           .toList();
     } catch (UncheckedIOException e) {

@@ -12,9 +12,9 @@ import java.util.Objects;
 /**
  * Same-sized 8-bit images held in memory as one NCHW byte array, with optional integer labels.
  *
- * <p>Kept as raw bytes (not floats) so a 60k-image domain costs 47 MB, not 188 MB, and batches go to
- * the device as uint8: conversion and augmentation happen there. Instances are immutable; the arrays
- * handed out by {@link #pixels()} must not be modified.
+ * <p>Kept as raw bytes (not floats) so a 60k-image domain costs 47 MB, not 188 MB, and batches go
+ * to the device as uint8: conversion and augmentation happen there. Instances are immutable; the
+ * arrays handed out by {@link #pixels()} must not be modified.
  */
 public final class ImageSet {
   private final byte[] pixels;
@@ -25,7 +25,8 @@ public final class ImageSet {
   private final int[] labels;
   private final int numClasses;
 
-  private ImageSet(byte[] pixels, int size, int channels, int height, int width, int[] labels, int numClasses) {
+  private ImageSet(
+      byte[] pixels, int size, int channels, int height, int width, int[] labels, int numClasses) {
     this.pixels = pixels;
     this.size = size;
     this.channels = channels;
@@ -41,7 +42,8 @@ public final class ImageSet {
    * @param labels one label per image, or {@code null} for unlabeled data
    * @throws IllegalArgumentException if the sizes disagree or a label is negative
    */
-  public static ImageSet of(byte[] pixels, int size, int channels, int height, int width, int[] labels) {
+  public static ImageSet of(
+      byte[] pixels, int size, int channels, int height, int width, int[] labels) {
     Objects.requireNonNull(pixels, "pixels");
     if (size < 0 || channels <= 0 || height <= 0 || width <= 0) {
       throw new IllegalArgumentException(
@@ -49,8 +51,18 @@ public final class ImageSet {
     }
     if ((long) size * channels * height * width != pixels.length) {
       throw new IllegalArgumentException(
-          "pixels has " + pixels.length + " bytes, shape [" + size + ", " + channels + ", " + height
-              + ", " + width + "] needs " + ((long) size * channels * height * width));
+          "pixels has "
+              + pixels.length
+              + " bytes, shape ["
+              + size
+              + ", "
+              + channels
+              + ", "
+              + height
+              + ", "
+              + width
+              + "] needs "
+              + ((long) size * channels * height * width));
     }
     int classes = 0;
     if (labels != null) {
@@ -160,7 +172,10 @@ public final class ImageSet {
     return labels == null ? this : new ImageSet(pixels, size, channels, height, width, null, 0);
   }
 
-  /** Images {@code [from, to)} as a uint8 NDArray of shape [to-from, C, H, W] owned by {@code manager}. */
+  /**
+   * Images {@code [from, to)} as a uint8 NDArray of shape [to-from, C, H, W] owned by {@code
+   * manager}.
+   */
   public NDArray toNDArray(NDManager manager, int from, int to) {
     Objects.checkFromToIndex(from, to, size);
     int n = imageBytes();
@@ -218,7 +233,8 @@ public final class ImageSet {
   /** SHA-256 of shape, pixels and labels: identifies a dataset, e.g. as a feature-cache key. */
   public String contentHash() {
     MessageDigest md = Sha256.digest();
-    md.update(ByteBuffer.allocate(16).putInt(size).putInt(channels).putInt(height).putInt(width).array());
+    md.update(
+        ByteBuffer.allocate(16).putInt(size).putInt(channels).putInt(height).putInt(width).array());
     md.update(pixels);
     if (labels != null) {
       ByteBuffer lb = ByteBuffer.allocate(labels.length * 4);
@@ -230,10 +246,17 @@ public final class ImageSet {
     return Sha256.hex(md);
   }
 
-
   @Override
   public String toString() {
-    return "ImageSet[" + size + " x " + channels + "x" + height + "x" + width
-        + (labels == null ? ", unlabeled" : ", " + numClasses + " classes") + "]";
+    return "ImageSet["
+        + size
+        + " x "
+        + channels
+        + "x"
+        + height
+        + "x"
+        + width
+        + (labels == null ? ", unlabeled" : ", " + numClasses + " classes")
+        + "]";
   }
 }

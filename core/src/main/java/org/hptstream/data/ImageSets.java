@@ -38,12 +38,14 @@ public final class ImageSets {
     }
     if (Files.isDirectory(path)) {
       if (labels != null) {
-        throw new IllegalArgumentException("a label file goes with an IDX image file, not with folder " + path);
+        throw new IllegalArgumentException(
+            "a label file goes with an IDX image file, not with folder " + path);
       }
       return loadFolder(path, options);
     }
     if (!Idx.looksLikeIdx(path)) {
-      throw new InvalidImageDataException(path.toString(), "neither an IDX image file nor a folder of images");
+      throw new InvalidImageDataException(
+          path.toString(), "neither an IDX image file nor a folder of images");
     }
     return Idx.read(path, labels);
   }
@@ -63,7 +65,8 @@ public final class ImageSets {
       for (Path f : files) {
         Path rel = root.relativize(f);
         if (rel.getNameCount() < 2) {
-          throw new InvalidImageDataException(f.toString(), "labels come from subfolders, but this file is at the top level");
+          throw new InvalidImageDataException(
+              f.toString(), "labels come from subfolders, but this file is at the top level");
         }
         classes.put(rel.getName(0).toString(), 0);
       }
@@ -87,13 +90,14 @@ public final class ImageSets {
   }
 
   /**
-   * Stacks decoded images into one set: RGB if any image is RGB (grey ones repeated), all resized to
-   * {@code size x size} when given, else all must share the first image's size.
+   * Stacks decoded images into one set: RGB if any image is RGB (grey ones repeated), all resized
+   * to {@code size x size} when given, else all must share the first image's size.
    *
    * @param sources names for error messages, parallel to {@code images}
    * @param labels parallel labels, or null
    */
-  public static ImageSet assemble(List<DecodedImage> images, List<String> sources, int[] labels, Integer size)
+  public static ImageSet assemble(
+      List<DecodedImage> images, List<String> sources, int[] labels, Integer size)
       throws InvalidImageDataException {
     if (images.isEmpty()) {
       throw new IllegalArgumentException("no images to assemble");
@@ -109,7 +113,14 @@ public final class ImageSets {
       if (size == null && (img.height() != h || img.width() != w)) {
         throw new InvalidImageDataException(
             sources.get(i),
-            "is " + img.width() + "x" + img.height() + " but the first image is " + w + "x" + h
+            "is "
+                + img.width()
+                + "x"
+                + img.height()
+                + " but the first image is "
+                + w
+                + "x"
+                + h
                 + ": give a size to resize all images to");
       }
       img = ImageDecoder.resize(img, h, w);

@@ -2,7 +2,9 @@ package org.hptstream.data;
 
 import java.io.IOException;
 
-/** Input that is not what it claims to be: a corrupt image, a malformed IDX file, a label mismatch. */
+/**
+ * Input that is not what it claims to be: a corrupt image, a malformed IDX file, a label mismatch.
+ */
 public class InvalidImageDataException extends IOException {
   private final String source;
 

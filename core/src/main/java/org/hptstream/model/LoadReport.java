@@ -17,38 +17,44 @@ import java.util.List;
  * @param ignoredBatchCounters number of BN {@code num_batches_tracked} entries ignored
  */
 public record LoadReport(
-        String source,
-        int loadedBackbone,
-        int expectedBackbone,
-        boolean fcLoaded,
-        String strippedPrefix,
-        List<String> skippedHead,
-        List<String> skippedOther,
-        int ignoredBatchCounters) {
+    String source,
+    int loadedBackbone,
+    int expectedBackbone,
+    boolean fcLoaded,
+    String strippedPrefix,
+    List<String> skippedHead,
+    List<String> skippedOther,
+    int ignoredBatchCounters) {
 
-    /** Makes the lists immutable. */
-    public LoadReport {
-        skippedHead = List.copyOf(skippedHead);
-        skippedOther = List.copyOf(skippedOther);
-    }
+  /** Makes the lists immutable. */
+  public LoadReport {
+    skippedHead = List.copyOf(skippedHead);
+    skippedOther = List.copyOf(skippedOther);
+  }
 
-    /** One line for logs, e.g. {@code loaded 122/122 backbone tensors + fc from x.npz (prefix ...)}. */
-    public String summary() {
-        StringBuilder sb = new StringBuilder("loaded ").append(loadedBackbone).append('/')
-                .append(expectedBackbone).append(" backbone tensors");
-        sb.append(fcLoaded ? " + fc" : ", fc not loaded").append(" from ").append(source);
-        if (!strippedPrefix.isEmpty()) {
-            sb.append(" (prefix '").append(strippedPrefix).append("' stripped)");
-        }
-        if (!skippedHead.isEmpty()) {
-            sb.append("; skipped head keys ").append(skippedHead);
-        }
-        if (!skippedOther.isEmpty()) {
-            sb.append("; skipped ").append(skippedOther.size()).append(" key-encoder/queue keys");
-        }
-        if (ignoredBatchCounters > 0) {
-            sb.append("; ignored ").append(ignoredBatchCounters).append(" num_batches_tracked");
-        }
-        return sb.toString();
+  /**
+   * One line for logs, e.g. {@code loaded 122/122 backbone tensors + fc from x.npz (prefix ...)}.
+   */
+  public String summary() {
+    StringBuilder sb =
+        new StringBuilder("loaded ")
+            .append(loadedBackbone)
+            .append('/')
+            .append(expectedBackbone)
+            .append(" backbone tensors");
+    sb.append(fcLoaded ? " + fc" : ", fc not loaded").append(" from ").append(source);
+    if (!strippedPrefix.isEmpty()) {
+      sb.append(" (prefix '").append(strippedPrefix).append("' stripped)");
     }
+    if (!skippedHead.isEmpty()) {
+      sb.append("; skipped head keys ").append(skippedHead);
+    }
+    if (!skippedOther.isEmpty()) {
+      sb.append("; skipped ").append(skippedOther.size()).append(" key-encoder/queue keys");
+    }
+    if (ignoredBatchCounters > 0) {
+      sb.append("; ignored ").append(ignoredBatchCounters).append(" num_batches_tracked");
+    }
+    return sb.toString();
+  }
 }

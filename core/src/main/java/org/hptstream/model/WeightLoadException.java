@@ -8,23 +8,28 @@ import java.util.List;
  */
 public class WeightLoadException extends RuntimeException {
 
-    private final List<String> problems;
+  private final List<String> problems;
 
-    /** A failure with one line per problem. */
-    public WeightLoadException(String source, List<String> problems) {
-        super("cannot load weights from " + source + ": " + problems.size() + " problem(s):\n  "
-                + String.join("\n  ", problems));
-        this.problems = List.copyOf(problems);
-    }
+  /** A failure with one line per problem. */
+  public WeightLoadException(String source, List<String> problems) {
+    super(
+        "cannot load weights from "
+            + source
+            + ": "
+            + problems.size()
+            + " problem(s):\n  "
+            + String.join("\n  ", problems));
+    this.problems = List.copyOf(problems);
+  }
 
-    /** A failure caused by an unreadable source. */
-    public WeightLoadException(String source, Throwable cause) {
-        super("cannot read weights from " + source + ": " + cause.getMessage(), cause);
-        this.problems = List.of(String.valueOf(cause.getMessage()));
-    }
+  /** A failure caused by an unreadable source. */
+  public WeightLoadException(String source, Throwable cause) {
+    super("cannot read weights from " + source + ": " + cause.getMessage(), cause);
+    this.problems = List.of(String.valueOf(cause.getMessage()));
+  }
 
-    /** The individual problems, one per line of the message. */
-    public List<String> problems() {
-        return problems;
-    }
+  /** The individual problems, one per line of the message. */
+  public List<String> problems() {
+    return problems;
+  }
 }

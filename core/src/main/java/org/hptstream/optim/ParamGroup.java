@@ -15,16 +15,17 @@ import java.util.Map;
  * @param lrMultiplier the group's lr is {@code multiplier * scheduled lr}
  * @param weightDecay L2 coefficient added to the gradient ({@code d = g + wd * w})
  */
-public record ParamGroup(String name, Map<String, Parameter> parameters, double lrMultiplier, double weightDecay) {
+public record ParamGroup(
+    String name, Map<String, Parameter> parameters, double lrMultiplier, double weightDecay) {
 
-    /** Copies the map (keeping its order) and validates the numbers. */
-    public ParamGroup {
-        if (lrMultiplier < 0 || Double.isNaN(lrMultiplier)) {
-            throw new IllegalArgumentException("lrMultiplier must be >= 0: " + lrMultiplier);
-        }
-        if (weightDecay < 0 || Double.isNaN(weightDecay)) {
-            throw new IllegalArgumentException("weightDecay must be >= 0: " + weightDecay);
-        }
-        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+  /** Copies the map (keeping its order) and validates the numbers. */
+  public ParamGroup {
+    if (lrMultiplier < 0 || Double.isNaN(lrMultiplier)) {
+      throw new IllegalArgumentException("lrMultiplier must be >= 0: " + lrMultiplier);
     }
+    if (weightDecay < 0 || Double.isNaN(weightDecay)) {
+      throw new IllegalArgumentException("weightDecay must be >= 0: " + weightDecay);
+    }
+    parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+  }
 }

@@ -14,12 +14,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.hptstream.data.ChannelStats;
 import org.hptstream.data.FashionMnist;
 import org.hptstream.data.ImageSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class BatchAugmenterTest {
   static NDManager manager;
@@ -44,16 +44,22 @@ class BatchAugmenterTest {
   @Test
   void fullSizeResampleIsIdentityAndDownsampleIsAntialiased() {
     try (NDManager m = manager.newSubManager()) {
-      NDArray id = Resample.bilinear(m, Device.cpu(), new float[] {0}, new float[] {8}, new float[] {0}, 8, 8);
+      NDArray id =
+          Resample.bilinear(
+              m, Device.cpu(), new float[] {0}, new float[] {8}, new float[] {0}, 8, 8);
       assertThat(id.squeeze(0).sub(m.eye(8)).abs().max().getFloat()).isLessThan(1e-6f);
-      NDArray half = Resample.bilinear(m, Device.cpu(), new float[] {0}, new float[] {16}, new float[] {0}, 8, 16);
+      NDArray half =
+          Resample.bilinear(
+              m, Device.cpu(), new float[] {0}, new float[] {16}, new float[] {0}, 8, 16);
       // PIL's bilinear 2x reduction: taps 1/8, 3/8, 3/8, 1/8 around each output pixel
       float[] row = half.get(0, 3).toFloatArray();
       assertThat(row[5]).isCloseTo(0.125f, within(1e-6f));
       assertThat(row[6]).isCloseTo(0.375f, within(1e-6f));
       assertThat(row[7]).isCloseTo(0.375f, within(1e-6f));
       assertThat(row[8]).isCloseTo(0.125f, within(1e-6f));
-      NDArray flipped = Resample.bilinear(m, Device.cpu(), new float[] {0}, new float[] {16}, new float[] {1}, 8, 16);
+      NDArray flipped =
+          Resample.bilinear(
+              m, Device.cpu(), new float[] {0}, new float[] {16}, new float[] {1}, 8, 16);
       assertThat(flipped.get(0).flip(0).sub(half.get(0)).abs().max().getFloat()).isLessThan(1e-6f);
     }
   }
@@ -74,7 +80,9 @@ class BatchAugmenterTest {
   @Test
   void batchedViewsEqualViewsComputedOneImageAtATime() {
     // tint real images so that saturation and hue act; the batch regrouping must not mix images up
-    BatchAugmenter aug = new BatchAugmenter(AugmentConfig.hptDefault(24), new ChannelStats(new float[] {0.3f}, new float[] {0.3f}));
+    BatchAugmenter aug =
+        new BatchAugmenter(
+            AugmentConfig.hptDefault(24), new ChannelStats(new float[] {0.3f}, new float[] {0.3f}));
     try (NDManager m = manager.newSubManager()) {
       NDArray grey = fashion.toNDArray(m, 0, 24).toType(DataType.FLOAT32, false);
       NDArray tint = m.randomUniform(0.3f, 1f, new Shape(24, 3, 1, 1));
@@ -83,7 +91,9 @@ class BatchAugmenterTest {
       NDArray batched = aug.apply(rgb, draws);
       for (int i = 0; i < 24; i++) {
         NDArray single = aug.apply(rgb.get(i + ":" + (i + 1)), List.of(draws.get(i)));
-        assertThat(single.sub(batched.get(i + ":" + (i + 1))).abs().max().getFloat()).as("image %d", i).isLessThan(1e-4f);
+        assertThat(single.sub(batched.get(i + ":" + (i + 1))).abs().max().getFloat())
+            .as("image %d", i)
+            .isLessThan(1e-4f);
       }
     }
   }
@@ -93,15 +103,25 @@ class BatchAugmenterTest {
     BatchAugmenter aug = new BatchAugmenter(AugmentConfig.hptDefault(28), UNIT);
     try (NDManager m = manager.newSubManager()) {
       NDArray grey = fashion.toNDArray(m, 0, 2).toType(DataType.FLOAT32, false);
-      NDArray rgb = grey.mul(m.create(new float[] {1f, 0.5f, 0.25f}, new Shape(1, 3, 1, 1))).round().toType(DataType.UINT8, false);
-      List<ViewDraw> d = List.of(
-          new ViewDraw(0, 0, 28, 28, false, new int[] {2, 0, 1, 3}, 1f, 1f, 0f, 0f, false, 0),
-          new ViewDraw(0, 0, 28, 28, false, new int[] {1, 0, 2, 3}, 1f, 0f, 1f, 0f, false, 0));
+      NDArray rgb =
+          grey.mul(m.create(new float[] {1f, 0.5f, 0.25f}, new Shape(1, 3, 1, 1)))
+              .round()
+              .toType(DataType.UINT8, false);
+      List<ViewDraw> d =
+          List.of(
+              new ViewDraw(0, 0, 28, 28, false, new int[] {2, 0, 1, 3}, 1f, 1f, 0f, 0f, false, 0),
+              new ViewDraw(0, 0, 28, 28, false, new int[] {1, 0, 2, 3}, 1f, 0f, 1f, 0f, false, 0));
       NDArray out = aug.apply(rgb, d);
       NDArray x = rgb.toType(DataType.FLOAT32, false).div(255f);
-      NDArray g = x.get("0:1").mul(m.create(new float[] {0.2989f, 0.587f, 0.114f}, new Shape(1, 3, 1, 1))).sum(new int[] {1}, true);
+      NDArray g =
+          x.get("0:1")
+              .mul(m.create(new float[] {0.2989f, 0.587f, 0.114f}, new Shape(1, 3, 1, 1)))
+              .sum(new int[] {1}, true);
       assertThat(out.get("0:1").sub(g).abs().max().getFloat()).isLessThan(1e-5f);
-      NDArray g1 = x.get("1:2").mul(m.create(new float[] {0.2989f, 0.587f, 0.114f}, new Shape(1, 3, 1, 1))).sum(new int[] {1}, true);
+      NDArray g1 =
+          x.get("1:2")
+              .mul(m.create(new float[] {0.2989f, 0.587f, 0.114f}, new Shape(1, 3, 1, 1)))
+              .sum(new int[] {1}, true);
       float mean = g1.mean().getFloat();
       assertThat(out.get("1:2").sub(mean).abs().max().getFloat()).isLessThan(1e-5f);
     }
@@ -111,9 +131,11 @@ class BatchAugmenterTest {
   void hueShiftRotatesPrimaries() {
     try (NDManager m = manager.newSubManager()) {
       NDArray red = m.create(new float[] {1, 0, 0, 0.2f, 0.6f, 0.4f}, new Shape(2, 3, 1, 1));
-      NDArray third = BatchAugmenter.shiftHue(red, m.create(new float[] {1f / 3, 0}, new Shape(2, 1, 1, 1)));
+      NDArray third =
+          BatchAugmenter.shiftHue(red, m.create(new float[] {1f / 3, 0}, new Shape(2, 1, 1, 1)));
       assertThat(third.get(0).toFloatArray()).containsExactly(new float[] {0, 1, 0}, within(1e-5f));
-      assertThat(third.get(1).toFloatArray()).containsExactly(new float[] {0.2f, 0.6f, 0.4f}, within(1e-5f));
+      assertThat(third.get(1).toFloatArray())
+          .containsExactly(new float[] {0.2f, 0.6f, 0.4f}, within(1e-5f));
     }
   }
 
@@ -151,7 +173,9 @@ class BatchAugmenterTest {
   void identicalImagesGetDifferentViewsAndResultsAreReproducible() {
     int b = 64;
 
-    TwoViewAugmenter aug = new TwoViewAugmenter(AugmentConfig.mocoV2(32), new ChannelStats(new float[] {0.3f}, new float[] {0.35f}));
+    TwoViewAugmenter aug =
+        new TwoViewAugmenter(
+            AugmentConfig.mocoV2(32), new ChannelStats(new float[] {0.3f}, new float[] {0.35f}));
     try (NDManager m = manager.newSubManager()) {
       NDArray x = fashion.toNDArray(m, new int[b]); // b copies of image 0
       NDList v = aug.views(x, 11L, 5L);
@@ -185,7 +209,8 @@ class BatchAugmenterTest {
       NDArray x = fashion.toNDArray(m, 0, 4);
       ChannelStats n = new ChannelStats(new float[] {0.5f}, new float[] {0.25f});
       NDArray out = new EvalTransform(28, 1.0, n).apply(x);
-      NDArray expect = x.toType(DataType.FLOAT32, false).div(255f).sub(0.5f).div(0.25f).repeat(1, 3);
+      NDArray expect =
+          x.toType(DataType.FLOAT32, false).div(255f).sub(0.5f).div(0.25f).repeat(1, 3);
       assertThat(out.sub(expect).abs().max().getFloat()).isLessThan(1e-4f);
       NDArray crop = new EvalTransform(24, 0.875, n).apply(x);
       assertThat(crop.getShape()).isEqualTo(new Shape(4, 3, 24, 24));
@@ -196,13 +221,15 @@ class BatchAugmenterTest {
   void linearProbeTransformOnlyCropsAndFlips() {
     BatchAugmenter aug = new BatchAugmenter(AugmentConfig.linearProbe(28), UNIT);
     List<ViewDraw> draws = new ArrayList<>();
-    for (int i = 0; i < 8; i++) draws.add(new ViewDraw(0, 0, 28, 28, i % 2 == 1, null, 1, 1, 1, 0, false, 0));
+    for (int i = 0; i < 8; i++)
+      draws.add(new ViewDraw(0, 0, 28, 28, i % 2 == 1, null, 1, 1, 1, 0, false, 0));
     try (NDManager m = manager.newSubManager()) {
       NDArray x = fashion.toNDArray(m, 0, 8);
       NDArray out = aug.apply(x, draws);
       NDArray plain = x.toType(DataType.FLOAT32, false).div(255f).repeat(1, 3);
       assertThat(out.get("0::2").sub(plain.get("0::2")).abs().max().getFloat()).isLessThan(1e-5f);
-      assertThat(out.get("1::2").sub(plain.get("1::2").flip(3)).abs().max().getFloat()).isLessThan(1e-5f);
+      assertThat(out.get("1::2").sub(plain.get("1::2").flip(3)).abs().max().getFloat())
+          .isLessThan(1e-5f);
     }
   }
 

@@ -29,174 +29,220 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LocalCheckpointStoreTest {
 
-    private static final ResNetConfig ARCH = ResNetConfig.parse("resnet18-w4-small-in1");
+  private static final ResNetConfig ARCH = ResNetConfig.parse("resnet18-w4-small-in1");
 
-    @TempDir Path dir;
-    private NDManager manager;
-    private LocalCheckpointStore store;
-    private ResNet model;
+  @TempDir Path dir;
+  private NDManager manager;
+  private LocalCheckpointStore store;
+  private ResNet model;
 
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-        store = new LocalCheckpointStore(dir.resolve("ckpt"));
-        Engine.getInstance().setRandomSeed(11);
-        model = ResNet.backbone(ARCH);
-        model.initialize(manager);
+  @BeforeEach
+  void setUp() {
+    manager = NDManager.newBaseManager();
+    store = new LocalCheckpointStore(dir.resolve("ckpt"));
+    Engine.getInstance().setRandomSeed(11);
+    model = ResNet.backbone(ARCH);
+    model.initialize(manager);
+  }
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  private CheckpointDraft draft(String domain, long steps, String parent) {
+    NDArray headW = manager.randomNormal(new Shape(8, 32));
+    headW.setName("0.weight");
+    NDArray queue = manager.randomNormal(new Shape(16, 8));
+    queue.setName("queue");
+    return new CheckpointDraft(
+        parent,
+        domain,
+        "hpt",
+        steps,
+        ARCH,
+        new Normalization(List.of(0.286), List.of(0.353)),
+        new DataStats(60_000, "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
+        1.25,
+        Map.of("step", steps, "queue_ptr", 4L, "seed", 7L),
+        Map.of(
+            CheckpointDraft.BACKBONE,
+            TorchvisionWeights.namedCopies(model.backboneParameters(), manager),
+            "head",
+            new NDList(headW),
+            "queue",
+            new NDList(queue)));
+  }
+
+  @Test
+  void roundTripRestoresEveryGroupAndReportsWhatItLoaded() {
+    CheckpointDraft d = draft("Fashion-MNIST", 500, "imagenet-base-800ep");
+    CheckpointManifest written = store.put(d);
+    assertThat(written.id()).matches("fashion-mnist-hpt-500-[0-9a-f]{8}");
+    assertThat(written.files())
+        .extracting(CheckpointManifest.FileEntry::name)
+        .containsExactlyInAnyOrder("backbone.npz", "head.npz", "queue.npz");
+    assertThat(store.root().resolve(written.id()).resolve("manifest.json")).isRegularFile();
+    assertThat(store.manifest(written.id())).contains(written);
+
+    Engine.getInstance().setRandomSeed(12);
+    ResNet fresh = ResNet.backbone(ARCH);
+    fresh.initialize(manager);
+    try (Checkpoint c = store.get(written.id(), ARCH, manager)) {
+      assertThat(c.report().verifiedFiles()).hasSize(3);
+      assertThat(c.report().loadedTensors())
+          .containsEntry("backbone", model.backboneParameters().size())
+          .containsEntry("head", 1)
+          .containsEntry("queue", 1);
+      assertThat(c.scalar("queue_ptr")).hasValue(4L);
+      assertThat(c.manifest().parentId()).isEqualTo("imagenet-base-800ep");
+      assertThat(c.manifest().finalLoss()).isEqualTo(1.25);
+      assertThat(c.manifest().normalization().mean()).containsExactly(0.286);
+      LoadReport report = c.loadBackboneInto(fresh);
+      assertThat(report.loadedBackbone()).isEqualTo(model.backboneParameters().size());
+      for (Map.Entry<String, Parameter> e : model.backboneParameters().entrySet()) {
+        assertThat(
+                fresh
+                    .backboneParameters()
+                    .get(e.getKey())
+                    .getArray()
+                    .contentEquals(e.getValue().getArray()))
+            .as(e.getKey())
+            .isTrue();
+      }
+      assertThat(c.group("queue").get("queue").contentEquals(d.groups().get("queue").get("queue")))
+          .isTrue();
+
+      ai.djl.nn.core.Linear head = ResNet.linear(32, 8);
+      head.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 32));
+      Map<String, Parameter> headParams = Map.of("0.weight", head.getParameters().get("weight"));
+      assertThat(c.loadGroupInto("head", headParams)).isEqualTo(1);
+      assertThat(
+              headParams
+                  .get("0.weight")
+                  .getArray()
+                  .contentEquals(d.groups().get("head").get("0.weight")))
+          .isTrue();
+      Map<String, Parameter> withBias =
+          Map.of(
+              "0.weight",
+              head.getParameters().get("weight"),
+              "0.bias",
+              head.getParameters().get("bias"));
+      assertThatThrownBy(() -> c.loadGroupInto("head", withBias))
+          .hasMessageContaining("group head")
+          .hasMessageContaining("missing tensor 0.bias");
     }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
+    try (Checkpoint onlyBackbone = store.get(written.id(), ARCH, Set.of("backbone"), manager)) {
+      assertThat(onlyBackbone.groups()).containsExactly("backbone");
+      assertThat(onlyBackbone.report().verifiedFiles()).hasSize(3);
+      assertThatThrownBy(() -> onlyBackbone.group("head")).hasMessageContaining("was not loaded");
     }
+  }
 
-    private CheckpointDraft draft(String domain, long steps, String parent) {
-        NDArray headW = manager.randomNormal(new Shape(8, 32));
-        headW.setName("0.weight");
-        NDArray queue = manager.randomNormal(new Shape(16, 8));
-        queue.setName("queue");
-        return new CheckpointDraft(parent, domain, "hpt", steps, ARCH,
-                new Normalization(List.of(0.286), List.of(0.353)),
-                new DataStats(60_000, "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"),
-                1.25, Map.of("step", steps, "queue_ptr", 4L, "seed", 7L),
-                Map.of(CheckpointDraft.BACKBONE, TorchvisionWeights.namedCopies(model.backboneParameters(), manager),
-                        "head", new NDList(headW), "queue", new NDList(queue)));
+  @Test
+  void listAndLatestSkipDebrisAndUnreadableEntries() throws IOException {
+    CheckpointManifest first = store.put(draft("xview", 100, null));
+    CheckpointManifest second = store.put(draft("xview", 200, first.id()));
+    CheckpointManifest other = store.put(draft("resisc", 300, null));
+    Files.createDirectories(store.root().resolve(".tmp-crashed"));
+    Files.createDirectories(store.root().resolve("broken-entry"));
+    Files.writeString(store.root().resolve("broken-entry/manifest.json"), "{not json");
+    assertThat(store.list())
+        .extracting(CheckpointManifest::id)
+        .containsExactlyInAnyOrder(first.id(), second.id(), other.id());
+    assertThat(store.latest("xview")).map(CheckpointManifest::id).contains(second.id());
+    assertThat(store.latest("uc-merced")).isEmpty();
+  }
+
+  @Test
+  void truncatedFileIsRefused() throws IOException {
+    CheckpointManifest m = store.put(draft("xview", 100, null));
+    Path backbone = store.root().resolve(m.id()).resolve("backbone.npz");
+    try (RandomAccessFile f = new RandomAccessFile(backbone.toFile(), "rw")) {
+      f.setLength(f.length() - 100);
     }
+    assertThatThrownBy(() -> store.get(m.id(), ARCH, manager))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("backbone.npz has")
+        .hasMessageContaining("truncated");
+  }
 
-    @Test
-    void roundTripRestoresEveryGroupAndReportsWhatItLoaded() {
-        CheckpointDraft d = draft("Fashion-MNIST", 500, "imagenet-base-800ep");
-        CheckpointManifest written = store.put(d);
-        assertThat(written.id()).matches("fashion-mnist-hpt-500-[0-9a-f]{8}");
-        assertThat(written.files()).extracting(CheckpointManifest.FileEntry::name)
-                .containsExactlyInAnyOrder("backbone.npz", "head.npz", "queue.npz");
-        assertThat(store.root().resolve(written.id()).resolve("manifest.json")).isRegularFile();
-        assertThat(store.manifest(written.id())).contains(written);
+  @Test
+  void tamperedFileIsRefusedEvenWhenNotRequested() throws IOException {
+    CheckpointManifest m = store.put(draft("xview", 100, null));
+    Path head = store.root().resolve(m.id()).resolve("head.npz");
+    byte[] bytes = Files.readAllBytes(head);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(head, bytes);
+    assertThatThrownBy(() -> store.get(m.id(), ARCH, Set.of("backbone"), manager))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("head.npz fails its sha256 check");
+  }
 
-        Engine.getInstance().setRandomSeed(12);
-        ResNet fresh = ResNet.backbone(ARCH);
-        fresh.initialize(manager);
-        try (Checkpoint c = store.get(written.id(), ARCH, manager)) {
-            assertThat(c.report().verifiedFiles()).hasSize(3);
-            assertThat(c.report().loadedTensors()).containsEntry("backbone", model.backboneParameters().size())
-                    .containsEntry("head", 1).containsEntry("queue", 1);
-            assertThat(c.scalar("queue_ptr")).hasValue(4L);
-            assertThat(c.manifest().parentId()).isEqualTo("imagenet-base-800ep");
-            assertThat(c.manifest().finalLoss()).isEqualTo(1.25);
-            assertThat(c.manifest().normalization().mean()).containsExactly(0.286);
-            LoadReport report = c.loadBackboneInto(fresh);
-            assertThat(report.loadedBackbone()).isEqualTo(model.backboneParameters().size());
-            for (Map.Entry<String, Parameter> e : model.backboneParameters().entrySet()) {
-                assertThat(fresh.backboneParameters().get(e.getKey()).getArray().contentEquals(e.getValue().getArray()))
-                        .as(e.getKey()).isTrue();
-            }
-            assertThat(c.group("queue").get("queue").contentEquals(d.groups().get("queue").get("queue"))).isTrue();
-
-            ai.djl.nn.core.Linear head = ResNet.linear(32, 8);
-            head.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 32));
-            Map<String, Parameter> headParams = Map.of("0.weight", head.getParameters().get("weight"));
-            assertThat(c.loadGroupInto("head", headParams)).isEqualTo(1);
-            assertThat(headParams.get("0.weight").getArray().contentEquals(d.groups().get("head").get("0.weight")))
-                    .isTrue();
-            Map<String, Parameter> withBias = Map.of("0.weight", head.getParameters().get("weight"),
-                    "0.bias", head.getParameters().get("bias"));
-            assertThatThrownBy(() -> c.loadGroupInto("head", withBias))
-                    .hasMessageContaining("group head").hasMessageContaining("missing tensor 0.bias");
-        }
-        try (Checkpoint onlyBackbone = store.get(written.id(), ARCH, Set.of("backbone"), manager)) {
-            assertThat(onlyBackbone.groups()).containsExactly("backbone");
-            assertThat(onlyBackbone.report().verifiedFiles()).hasSize(3);
-            assertThatThrownBy(() -> onlyBackbone.group("head")).hasMessageContaining("was not loaded");
-        }
+  @Test
+  void missingFileOtherArchitectureOrNewerFormatIsRefused() throws IOException {
+    CheckpointManifest m = store.put(draft("xview", 100, null));
+    assertThatThrownBy(() -> store.get(m.id(), ARCH.withWidth(8), manager))
+        .hasMessageContaining("holds resnet18-w4-small-in1, requested resnet18-w8-small-in1");
+    ResNet other = ResNet.backbone(ARCH.withWidth(8));
+    try (Checkpoint c = store.get(m.id(), ARCH, manager)) {
+      assertThatThrownBy(() -> c.loadBackboneInto(other))
+          .hasMessageContaining("the model is resnet18-w8-small-in1");
     }
+    assertThatThrownBy(() -> store.get(m.id(), ARCH, Set.of("key_encoder"), manager))
+        .hasMessageContaining("no group 'key_encoder'");
+    assertThatThrownBy(() -> store.get("xview-hpt-1-00000000", ARCH, manager))
+        .hasMessageContaining("no checkpoint");
+    assertThatThrownBy(() -> store.manifest("../etc")).hasMessageContaining("not a checkpoint id");
 
-    @Test
-    void listAndLatestSkipDebrisAndUnreadableEntries() throws IOException {
-        CheckpointManifest first = store.put(draft("xview", 100, null));
-        CheckpointManifest second = store.put(draft("xview", 200, first.id()));
-        CheckpointManifest other = store.put(draft("resisc", 300, null));
-        Files.createDirectories(store.root().resolve(".tmp-crashed"));
-        Files.createDirectories(store.root().resolve("broken-entry"));
-        Files.writeString(store.root().resolve("broken-entry/manifest.json"), "{not json");
-        assertThat(store.list()).extracting(CheckpointManifest::id)
-                .containsExactlyInAnyOrder(first.id(), second.id(), other.id());
-        assertThat(store.latest("xview")).map(CheckpointManifest::id).contains(second.id());
-        assertThat(store.latest("uc-merced")).isEmpty();
-    }
+    Path manifest = store.root().resolve(m.id()).resolve("manifest.json");
+    Files.writeString(
+        manifest,
+        Files.readString(manifest).replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
+    assertThatThrownBy(() -> store.get(m.id(), ARCH, manager))
+        .hasMessageContaining("format version 2");
 
-    @Test
-    void truncatedFileIsRefused() throws IOException {
-        CheckpointManifest m = store.put(draft("xview", 100, null));
-        Path backbone = store.root().resolve(m.id()).resolve("backbone.npz");
-        try (RandomAccessFile f = new RandomAccessFile(backbone.toFile(), "rw")) {
-            f.setLength(f.length() - 100);
-        }
-        assertThatThrownBy(() -> store.get(m.id(), ARCH, manager))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("backbone.npz has")
-                .hasMessageContaining("truncated");
-    }
+    CheckpointManifest n = store.put(draft("xview", 101, null));
+    Files.delete(store.root().resolve(n.id()).resolve("queue.npz"));
+    assertThatThrownBy(() -> store.get(n.id(), ARCH, Set.of("backbone"), manager))
+        .hasMessageContaining("queue.npz is missing");
+  }
 
-    @Test
-    void tamperedFileIsRefusedEvenWhenNotRequested() throws IOException {
-        CheckpointManifest m = store.put(draft("xview", 100, null));
-        Path head = store.root().resolve(m.id()).resolve("head.npz");
-        byte[] bytes = Files.readAllBytes(head);
-        bytes[bytes.length / 2] ^= 0x01;
-        Files.write(head, bytes);
-        assertThatThrownBy(() -> store.get(m.id(), ARCH, Set.of("backbone"), manager))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("head.npz fails its sha256 check");
-    }
+  @Test
+  void incompleteBackboneIsRejectedBeforeAnythingIsWritten() {
+    NDList partial = TorchvisionWeights.namedCopies(model.backboneParameters(), manager);
+    partial.remove("layer2.0.bn1.running_var");
+    assertThatThrownBy(
+            () ->
+                new CheckpointDraft(
+                    null,
+                    "xview",
+                    "hpt",
+                    1,
+                    ARCH,
+                    new Normalization(List.of(0.5), List.of(0.25)),
+                    new DataStats(1, "x"),
+                    null,
+                    Map.of(),
+                    Map.of(CheckpointDraft.BACKBONE, partial)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("missing [layer2.0.bn1.running_var]");
+    assertThat(store.list()).isEmpty();
+  }
 
-    @Test
-    void missingFileOtherArchitectureOrNewerFormatIsRefused() throws IOException {
-        CheckpointManifest m = store.put(draft("xview", 100, null));
-        assertThatThrownBy(() -> store.get(m.id(), ARCH.withWidth(8), manager))
-                .hasMessageContaining("holds resnet18-w4-small-in1, requested resnet18-w8-small-in1");
-        ResNet other = ResNet.backbone(ARCH.withWidth(8));
-        try (Checkpoint c = store.get(m.id(), ARCH, manager)) {
-            assertThatThrownBy(() -> c.loadBackboneInto(other)).hasMessageContaining("the model is resnet18-w8-small-in1");
-        }
-        assertThatThrownBy(() -> store.get(m.id(), ARCH, Set.of("key_encoder"), manager))
-                .hasMessageContaining("no group 'key_encoder'");
-        assertThatThrownBy(() -> store.get("xview-hpt-1-00000000", ARCH, manager)).hasMessageContaining("no checkpoint");
-        assertThatThrownBy(() -> store.manifest("../etc")).hasMessageContaining("not a checkpoint id");
-
-        Path manifest = store.root().resolve(m.id()).resolve("manifest.json");
-        Files.writeString(manifest, Files.readString(manifest).replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
-        assertThatThrownBy(() -> store.get(m.id(), ARCH, manager)).hasMessageContaining("format version 2");
-
-        CheckpointManifest n = store.put(draft("xview", 101, null));
-        Files.delete(store.root().resolve(n.id()).resolve("queue.npz"));
-        assertThatThrownBy(() -> store.get(n.id(), ARCH, Set.of("backbone"), manager))
-                .hasMessageContaining("queue.npz is missing");
-    }
-
-    @Test
-    void incompleteBackboneIsRejectedBeforeAnythingIsWritten() {
-        NDList partial = TorchvisionWeights.namedCopies(model.backboneParameters(), manager);
-        partial.remove("layer2.0.bn1.running_var");
-        assertThatThrownBy(() -> new CheckpointDraft(null, "xview", "hpt", 1, ARCH,
-                new Normalization(List.of(0.5), List.of(0.25)), new DataStats(1, "x"), null, Map.of(),
-                Map.of(CheckpointDraft.BACKBONE, partial)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("missing [layer2.0.bn1.running_var]");
-        assertThat(store.list()).isEmpty();
-    }
-
-    @Test
-    void exportedBackboneIsATorchvisionNamedNpz() {
-        CheckpointManifest m = store.put(draft("xview", 100, null));
-        Path npz = dir.resolve("export/backbone.npz");
-        store.exportBackbone(m.id(), npz);
-        Engine.getInstance().setRandomSeed(13);
-        ResNet fresh = ResNet.backbone(ARCH);
-        fresh.initialize(manager);
-        LoadReport report = TorchvisionWeights.loadBackbone(fresh, npz);
-        assertThat(report.strippedPrefix()).isEmpty();
-        assertThat(report.loadedBackbone()).isEqualTo(model.backboneParameters().size());
-        NDArray x = manager.randomNormal(new Shape(2, 1, 16, 16));
-        assertThat(fresh.forward(x, false).contentEquals(model.forward(x, false))).isTrue();
-    }
+  @Test
+  void exportedBackboneIsATorchvisionNamedNpz() {
+    CheckpointManifest m = store.put(draft("xview", 100, null));
+    Path npz = dir.resolve("export/backbone.npz");
+    store.exportBackbone(m.id(), npz);
+    Engine.getInstance().setRandomSeed(13);
+    ResNet fresh = ResNet.backbone(ARCH);
+    fresh.initialize(manager);
+    LoadReport report = TorchvisionWeights.loadBackbone(fresh, npz);
+    assertThat(report.strippedPrefix()).isEmpty();
+    assertThat(report.loadedBackbone()).isEqualTo(model.backboneParameters().size());
+    NDArray x = manager.randomNormal(new Shape(2, 1, 16, 16));
+    assertThat(fresh.forward(x, false).contentEquals(model.forward(x, false))).isTrue();
+  }
 }

@@ -19,9 +19,9 @@ import org.hptstream.model.ResNetConfig;
 
 /**
  * Loads the backbone of a checkpoint directory the engine wrote ({@code <store>/<id>/manifest.json}
- * plus tensor files): every file's size and SHA-256 verified by the store, the architecture checked,
- * every backbone tensor accounted for by core's load report. Read-only: nothing is created or
- * modified.
+ * plus tensor files): every file's size and SHA-256 verified by the store, the architecture
+ * checked, every backbone tensor accounted for by core's load report. Read-only: nothing is created
+ * or modified.
  */
 public final class CheckpointLoader {
   private CheckpointLoader() {}
@@ -34,11 +34,15 @@ public final class CheckpointLoader {
    *
    * @param expected the architecture the caller expects, or {@code null} to take the manifest's
    * @param transforms the protocols' transforms, given the checkpoint's normalisation
-   * @throws CheckpointException if the directory is not a checkpoint, a file is missing, truncated or
-   *     its hash does not match, or the architecture differs from {@code expected} or from the tensors
+   * @throws CheckpointException if the directory is not a checkpoint, a file is missing, truncated
+   *     or its hash does not match, or the architecture differs from {@code expected} or from the
+   *     tensors
    */
   public static Loaded load(
-      Path dir, ResNetConfig expected, Function<ChannelStats, EvaluatedBackbone.Transforms> transforms, NDManager manager) {
+      Path dir,
+      ResNetConfig expected,
+      Function<ChannelStats, EvaluatedBackbone.Transforms> transforms,
+      NDManager manager) {
     return load(dir, expected, (manifest, norm) -> transforms.apply(norm), manager);
   }
 
@@ -47,8 +51,10 @@ public final class CheckpointLoader {
    * the manifest too (e.g. its {@code image_size} scalar: the size the backbone was trained at).
    */
   public static Loaded load(
-      Path dir, ResNetConfig expected,
-      BiFunction<CheckpointManifest, ChannelStats, EvaluatedBackbone.Transforms> transforms, NDManager manager) {
+      Path dir,
+      ResNetConfig expected,
+      BiFunction<CheckpointManifest, ChannelStats, EvaluatedBackbone.Transforms> transforms,
+      NDManager manager) {
     Path abs = dir.toAbsolutePath().normalize();
     if (!Files.isRegularFile(abs.resolve("manifest.json"))) {
       throw new CheckpointException(dir + " is not a checkpoint directory (no manifest.json)");
@@ -59,8 +65,10 @@ public final class CheckpointLoader {
     String id = abs.getFileName().toString();
     // The store root exists (it holds dir), so the store creates nothing.
     LocalCheckpointStore store = new LocalCheckpointStore(abs.getParent());
-    CheckpointManifest manifest = store.manifest(id)
-        .orElseThrow(() -> new CheckpointException(dir + ": unreadable manifest.json"));
+    CheckpointManifest manifest =
+        store
+            .manifest(id)
+            .orElseThrow(() -> new CheckpointException(dir + ": unreadable manifest.json"));
     ResNetConfig recorded;
     try {
       recorded = ResNetConfig.parse(manifest.architecture());
@@ -68,8 +76,14 @@ public final class CheckpointLoader {
       throw new CheckpointException("checkpoint " + id + ": " + e.getMessage());
     }
     if (expected != null && !expected.equals(recorded)) {
-      throw new CheckpointException("checkpoint " + id + " holds a " + recorded.id() + " backbone, expected "
-          + expected.id() + " (--arch)");
+      throw new CheckpointException(
+          "checkpoint "
+              + id
+              + " holds a "
+              + recorded.id()
+              + " backbone, expected "
+              + expected.id()
+              + " (--arch)");
     }
     ResNet net = ResNet.backbone(recorded);
     net.initialize(manager);
@@ -79,19 +93,30 @@ public final class CheckpointLoader {
       try {
         report = c.loadBackboneInto(net);
       } catch (RuntimeException e) {
-        throw new CheckpointException("checkpoint " + id + ": its tensors do not fit a " + recorded.id()
-            + " backbone: " + e.getMessage(), e);
+        throw new CheckpointException(
+            "checkpoint "
+                + id
+                + ": its tensors do not fit a "
+                + recorded.id()
+                + " backbone: "
+                + e.getMessage(),
+            e);
       }
       if (report.loadedBackbone() != report.expectedBackbone()) {
         throw new CheckpointException("checkpoint " + id + ": " + report.summary());
       }
-      String sha = manifest.files().stream()
-          .filter(f -> CheckpointDraft.BACKBONE.equals(f.group()))
-          .map(CheckpointManifest.FileEntry::sha256)
-          .findFirst()
-          .orElseThrow(() -> new CheckpointException("checkpoint " + id + " has no backbone file"));
+      String sha =
+          manifest.files().stream()
+              .filter(f -> CheckpointDraft.BACKBONE.equals(f.group()))
+              .map(CheckpointManifest.FileEntry::sha256)
+              .findFirst()
+              .orElseThrow(
+                  () -> new CheckpointException("checkpoint " + id + " has no backbone file"));
       ChannelStats norm = normalization(manifest);
-      return new Loaded(new EvaluatedBackbone(id, sha, net, norm, transforms.apply(manifest, norm)), c.report(), report);
+      return new Loaded(
+          new EvaluatedBackbone(id, sha, net, norm, transforms.apply(manifest, norm)),
+          c.report(),
+          report);
     }
   }
 

@@ -21,7 +21,11 @@ import org.hptstream.model.TorchvisionWeights;
  * @param transforms eval transform and probe/fine-tune train augmentation
  */
 public record EvaluatedBackbone(
-    String checkpointId, String sha256, ResNet net, ChannelStats normalization, Transforms transforms) {
+    String checkpointId,
+    String sha256,
+    ResNet net,
+    ChannelStats normalization,
+    Transforms transforms) {
 
   public EvaluatedBackbone {
     Objects.requireNonNull(checkpointId, "checkpointId");
@@ -41,10 +45,12 @@ public record EvaluatedBackbone(
   public record Transforms(String id, ImageTransform eval, ImageTransform train) {
     /**
      * The paper's transforms at {@code size} px: eval = core's resize to {@code size / 0.875} +
-     * center crop {@code size}; train = core's random-resized-crop (scale 0.08-1) + horizontal flip.
+     * center crop {@code size}; train = core's random-resized-crop (scale 0.08-1) + horizontal
+     * flip.
      */
     public static Transforms paper(int size, ChannelStats norm) {
-      return new Transforms("resize" + Math.round(size / 0.875) + "-crop" + size,
+      return new Transforms(
+          "resize" + Math.round(size / 0.875) + "-crop" + size,
           ImageTransform.of(EvalTransform.imagenetStyle(size, norm)),
           ImageTransform.of(new BatchAugmenter(AugmentConfig.linearProbe(size), norm)));
     }
@@ -54,7 +60,8 @@ public record EvaluatedBackbone(
      * domains); training views are random-resized-crops + flips back to {@code size} px.
      */
     public static Transforms nativeSize(int size, ChannelStats norm) {
-      return new Transforms("native",
+      return new Transforms(
+          "native",
           ImageTransform.normalizeOnly(norm),
           ImageTransform.of(new BatchAugmenter(AugmentConfig.linearProbe(size), norm)));
     }

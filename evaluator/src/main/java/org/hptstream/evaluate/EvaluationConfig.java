@@ -16,7 +16,12 @@ import org.hptstream.semisup.FineTuneConfig;
  * @param seed seed of every random choice (hold-outs, inits, batch orders, label samples)
  */
 public record EvaluationConfig(
-    LinearProbeConfig probe, KnnConfig knn, HealthConfig health, FineTuneConfig semisup, int extractBatch, long seed) {
+    LinearProbeConfig probe,
+    KnnConfig knn,
+    HealthConfig health,
+    FineTuneConfig semisup,
+    int extractBatch,
+    long seed) {
 
   public EvaluationConfig {
     if (extractBatch < 1) {
@@ -27,7 +32,12 @@ public record EvaluationConfig(
   /** The paper's protocols (probe 5,000 steps, semi-supervised 2,500 steps), seed 0. */
   public static EvaluationConfig paper() {
     return new EvaluationConfig(
-        LinearProbeConfig.paper(), KnnConfig.defaults(), HealthConfig.defaults(), FineTuneConfig.paper(), 256, 0);
+        LinearProbeConfig.paper(),
+        KnnConfig.defaults(),
+        HealthConfig.defaults(),
+        FineTuneConfig.paper(),
+        256,
+        0);
   }
 
   /**
@@ -36,7 +46,8 @@ public record EvaluationConfig(
    */
   public static EvaluationConfig cpu() {
     EvaluationConfig p = paper();
-    return p.withProbe(p.probe().withSteps(1000).withBatchSize(256)).withSemisup(FineTuneConfig.cpu());
+    return p.withProbe(p.probe().withSteps(1000).withBatchSize(256))
+        .withSemisup(FineTuneConfig.cpu());
   }
 
   /** {@code paper} or {@code cpu}. */
@@ -44,7 +55,9 @@ public record EvaluationConfig(
     return switch (name) {
       case "paper" -> paper();
       case "cpu" -> cpu();
-      default -> throw new IllegalArgumentException("unknown evaluation profile '" + name + "' (use paper or cpu)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown evaluation profile '" + name + "' (use paper or cpu)");
     };
   }
 

@@ -60,25 +60,37 @@ public final class Evaluator {
    * @throws IllegalArgumentException for a missing, empty or unlabeled split, labels out of range,
    *     or images the backbone cannot take; nothing has run when it is thrown
    */
-  public List<EvaluationResult> evaluate(EvaluatedBackbone backbone, EvaluationData data, List<Protocol> protocols) {
+  public List<EvaluationResult> evaluate(
+      EvaluatedBackbone backbone, EvaluationData data, List<Protocol> protocols) {
     int classes = validate(backbone, data, protocols);
     Run run = new Run(backbone, data, classes);
     List<EvaluationResult> out = new ArrayList<>();
     for (Protocol p : protocols) {
       long t0 = System.nanoTime();
       String started = Instant.now().toString();
-      Outcome o = switch (p) {
-        case LINEAR -> run.linear();
-        case KNN -> run.knn();
-        case HEALTH -> run.health();
-        case SEMISUP -> run.semisup();
-        case TRANSFER -> run.transfer();
-      };
+      Outcome o =
+          switch (p) {
+            case LINEAR -> run.linear();
+            case KNN -> run.knn();
+            case HEALTH -> run.health();
+            case SEMISUP -> run.semisup();
+            case TRANSFER -> run.transfer();
+          };
       double wall = (System.nanoTime() - t0) / 1e9;
-      out.add(new EvaluationResult(
-          new Provenance(backbone.checkpointId(), backbone.sha256(), backbone.net().config().id(), p.id(),
-              o.parameters, o.splits, config.seed(), wall, started, manager.getDevice().toString()),
-          o.metrics));
+      out.add(
+          new EvaluationResult(
+              new Provenance(
+                  backbone.checkpointId(),
+                  backbone.sha256(),
+                  backbone.net().config().id(),
+                  p.id(),
+                  o.parameters,
+                  o.splits,
+                  config.seed(),
+                  wall,
+                  started,
+                  manager.getDevice().toString()),
+              o.metrics));
     }
     return out;
   }
@@ -92,7 +104,8 @@ public final class Evaluator {
     requireSplit(data.train(), "train", channels);
     int classes = data.train().numClasses();
     if (classes < 2) {
-      throw new IllegalArgumentException("the train split has " + classes + " class(es); a classifier needs at least 2");
+      throw new IllegalArgumentException(
+          "the train split has " + classes + " class(es); a classifier needs at least 2");
     }
     requireSplit(data.test(), "test", channels);
     requireLabelsBelow(data.test(), classes, "test");
@@ -102,7 +115,8 @@ public final class Evaluator {
     }
     if (protocols.contains(Protocol.TRANSFER)) {
       if (data.targetTest() == null) {
-        throw new IllegalArgumentException("the transfer protocol needs the target domain's test split (--target-test)");
+        throw new IllegalArgumentException(
+            "the transfer protocol needs the target domain's test split (--target-test)");
       }
       requireSplit(data.targetTest(), "target test", channels);
       requireLabelsBelow(data.targetTest(), classes, "target test");
@@ -110,12 +124,22 @@ public final class Evaluator {
     if (protocols.contains(Protocol.SEMISUP)) {
       FineTuneConfig s = config.semisup();
       if (s.labels() > data.train().size()) {
-        throw new IllegalArgumentException("semi-supervised: " + s.labels() + " labels requested, the train split has "
-            + data.train().size() + " images");
+        throw new IllegalArgumentException(
+            "semi-supervised: "
+                + s.labels()
+                + " labels requested, the train split has "
+                + data.train().size()
+                + " images");
       }
       if (data.val() == null && s.labels() + s.valSize() > data.train().size()) {
-        throw new IllegalArgumentException("semi-supervised: " + s.labels() + " labels + " + s.valSize()
-            + " validation rows exceed the train split's " + data.train().size() + " images");
+        throw new IllegalArgumentException(
+            "semi-supervised: "
+                + s.labels()
+                + " labels + "
+                + s.valSize()
+                + " validation rows exceed the train split's "
+                + data.train().size()
+                + " images");
       }
     }
     return classes;
@@ -129,8 +153,13 @@ public final class Evaluator {
       throw new IllegalArgumentException("the " + what + " split has no labels");
     }
     if (s.channels() != channels && s.channels() != 1) {
-      throw new IllegalArgumentException("the " + what + " split has " + s.channels()
-          + "-channel images, the backbone takes " + channels);
+      throw new IllegalArgumentException(
+          "the "
+              + what
+              + " split has "
+              + s.channels()
+              + "-channel images, the backbone takes "
+              + channels);
     }
   }
 
@@ -139,14 +168,23 @@ public final class Evaluator {
       int[] l = s.labels();
       for (int i = 0; i < l.length; i++) {
         if (l[i] >= classes) {
-          throw new IllegalArgumentException("the " + what + " split has label " + l[i] + " (image " + i
-              + ") out of range [0, " + classes + ") of the train split's classes");
+          throw new IllegalArgumentException(
+              "the "
+                  + what
+                  + " split has label "
+                  + l[i]
+                  + " (image "
+                  + i
+                  + ") out of range [0, "
+                  + classes
+                  + ") of the train split's classes");
         }
       }
     }
   }
 
-  private record Outcome(Map<String, Object> parameters, Map<String, Integer> splits, List<Metric> metrics) {}
+  private record Outcome(
+      Map<String, Object> parameters, Map<String, Integer> splits, List<Metric> metrics) {}
 
   /** State of one {@link #evaluate} call. */
   private final class Run {
@@ -160,14 +198,20 @@ public final class Evaluator {
       this.data = data;
       this.classes = classes;
       InputPipeline pipeline = new InputPipeline(backbone.net().config().inChannels());
-      this.extractor = new FeatureExtractor(
-          backbone.net().backbone(), pipeline, backbone.transforms().eval(), config.extractBatch());
+      this.extractor =
+          new FeatureExtractor(
+              backbone.net().backbone(),
+              pipeline,
+              backbone.transforms().eval(),
+              config.extractBatch());
     }
 
     Features features(ImageSet images) {
       // The backbone's hash and its normalisation together determine the features.
-      String model = backbone.sha256() + "-" + Integer.toHexString(backbone.normalization().hashCode());
-      return cache.get(new FeatureCache.Key(model, images.contentHash(), backbone.transforms().id()),
+      String model =
+          backbone.sha256() + "-" + Integer.toHexString(backbone.normalization().hashCode());
+      return cache.get(
+          new FeatureCache.Key(model, images.contentHash(), backbone.transforms().id()),
           () -> extractor.extract(images, manager));
     }
 
@@ -214,16 +258,24 @@ public final class Evaluator {
         int[] rows = probe.trainingRows(train.size(), val != null, config.seed());
         ParameterStore store = new ParameterStore(manager, false);
         ImageSet images = data.train();
-        inputs = (idx, step) -> {
-          int[] local = idx.toType(DataType.INT32, false).toIntArray();
-          int[] img = new int[local.length];
-          for (int i = 0; i < local.length; i++) {
-            img[i] = rows[local[i]];
-          }
-          NDArray x = extractor.pipeline().batch(images, img, manager, backbone.transforms().train(),
-              AugmentRandom.forStep(config.seed(), step, AugmentRandom.STREAM_AUGMENT));
-          return extractor.forward(x, store);
-        };
+        inputs =
+            (idx, step) -> {
+              int[] local = idx.toType(DataType.INT32, false).toIntArray();
+              int[] img = new int[local.length];
+              for (int i = 0; i < local.length; i++) {
+                img[i] = rows[local[i]];
+              }
+              NDArray x =
+                  extractor
+                      .pipeline()
+                      .batch(
+                          images,
+                          img,
+                          manager,
+                          backbone.transforms().train(),
+                          AugmentRandom.forStep(config.seed(), step, AugmentRandom.STREAM_AUGMENT));
+              return extractor.forward(x, store);
+            };
       }
       return probe.run(train, val, tests, classes, config.seed(), inputs);
     }
@@ -238,7 +290,9 @@ public final class Evaluator {
     }
 
     Outcome knn() {
-      KnnResult r = new KnnClassifier(config.knn(), manager).evaluate(features(data.train()), features(data.test()), classes);
+      KnnResult r =
+          new KnnClassifier(config.knn(), manager)
+              .evaluate(features(data.train()), features(data.test()), classes);
       List<Metric> m = new ArrayList<>();
       m.add(Metric.of("top1", r.top1()));
       if (!Double.isNaN(r.top5())) {
@@ -253,15 +307,18 @@ public final class Evaluator {
     }
 
     Outcome health() {
-      HealthReport r = new RepresentationHealth(config.health(), manager).measure(features(data.test()), config.seed());
-      List<Metric> m = List.of(
-          Metric.of("effective_rank", r.effectiveRank()),
-          Metric.of("effective_rank_ratio", r.effectiveRankRatio()),
-          Metric.of("relative_std", r.relativeStd()),
-          Metric.of("mean_dim_std", r.meanStd()),
-          Metric.of("min_dim_std", r.minStd()),
-          Metric.of("dead_dim_fraction", r.deadFraction()),
-          Metric.of("collapsed", r.collapsed() ? 1 : 0));
+      HealthReport r =
+          new RepresentationHealth(config.health(), manager)
+              .measure(features(data.test()), config.seed());
+      List<Metric> m =
+          List.of(
+              Metric.of("effective_rank", r.effectiveRank()),
+              Metric.of("effective_rank_ratio", r.effectiveRankRatio()),
+              Metric.of("relative_std", r.relativeStd()),
+              Metric.of("mean_dim_std", r.meanStd()),
+              Metric.of("min_dim_std", r.minStd()),
+              Metric.of("dead_dim_fraction", r.deadFraction()),
+              Metric.of("collapsed", r.collapsed() ? 1 : 0));
       Map<String, Object> params = new LinkedHashMap<>(config.health().describe());
       params.put("split", "test");
       params.put("dim", r.dim());
@@ -278,13 +335,17 @@ public final class Evaluator {
         for (int i : labelled) {
           used[i] = true;
         }
-        int[] rest = Arrays.stream(Splits.permutation(train.size(), new Random(config.seed() + 1)))
-            .filter(i -> !used[i]).limit(sc.valSize()).toArray();
+        int[] rest =
+            Arrays.stream(Splits.permutation(train.size(), new Random(config.seed() + 1)))
+                .filter(i -> !used[i])
+                .limit(sc.valSize())
+                .toArray();
         val = train.select(rest);
       }
       ImageSet labelledSet = train.select(labelled);
       InputPipeline pipeline = extractor.pipeline();
-      FineTuner tuner = new FineTuner(pipeline, backbone.transforms().train(), backbone.transforms().eval());
+      FineTuner tuner =
+          new FineTuner(pipeline, backbone.transforms().train(), backbone.transforms().eval());
       int k = classes > 5 ? 5 : 0;
       double bestVal = -1;
       double[] bestTest = null;

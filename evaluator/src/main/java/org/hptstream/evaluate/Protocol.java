@@ -34,7 +34,11 @@ public enum Protocol {
         return p;
       }
     }
-    throw new IllegalArgumentException("unknown protocol '" + s + "' (use "
-        + Arrays.stream(values()).map(Protocol::id).collect(Collectors.joining(", ")) + ")");
+    throw new IllegalArgumentException(
+        "unknown protocol '"
+            + s
+            + "' (use "
+            + Arrays.stream(values()).map(Protocol::id).collect(Collectors.joining(", "))
+            + ")");
   }
 }

@@ -3,7 +3,8 @@ package org.hptstream.evaluate;
 import java.util.Map;
 
 /**
- * What produced a result: enough to reproduce it and to tell results of different checkpoints apart.
+ * What produced a result: enough to reproduce it and to tell results of different checkpoints
+ * apart.
  *
  * @param checkpointId the checkpoint's id (as its manifest names it)
  * @param checkpointSha256 hash identifying the checkpoint's content

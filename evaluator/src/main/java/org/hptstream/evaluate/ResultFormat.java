@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /** Renders results as a plain-text table for people or as JSON for machines. */
 public final class ResultFormat {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ResultFormat() {}
 
@@ -44,20 +45,40 @@ public final class ResultFormat {
       Provenance p = r.provenance();
       String ck = p.checkpointId() + "/" + p.checkpointSha256();
       if (!ck.equals(lastCheckpoint)) {
-        sb.append(String.format(Locale.ROOT, "checkpoint %s  sha256 %s  %s  seed %d  device %s%n",
-            p.checkpointId(), p.checkpointSha256(), p.architecture(), p.seed(), p.device()));
-        sb.append(String.format(Locale.ROOT, fmt, "protocol", "metric", "value", "runs", "splits", "wall"));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "checkpoint %s  sha256 %s  %s  seed %d  device %s%n",
+                p.checkpointId(),
+                p.checkpointSha256(),
+                p.architecture(),
+                p.seed(),
+                p.device()));
+        sb.append(
+            String.format(
+                Locale.ROOT, fmt, "protocol", "metric", "value", "runs", "splits", "wall"));
         lastCheckpoint = ck;
       }
-      String splits = p.splitSizes().entrySet().stream()
-          .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+      String splits =
+          p.splitSizes().entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .collect(Collectors.joining(" "));
       boolean first = true;
       for (Metric m : r.metrics()) {
-        String value = m.spread() == null
-            ? String.format(Locale.ROOT, "%.4f", m.value())
-            : String.format(Locale.ROOT, "%.4f ± %.4f", m.value(), m.spread());
-        sb.append(String.format(Locale.ROOT, fmt, first ? p.protocol() : "", m.name(), value, m.runs(),
-            first ? splits : "", first ? String.format(Locale.ROOT, "%.1fs", p.wallSeconds()) : ""));
+        String value =
+            m.spread() == null
+                ? String.format(Locale.ROOT, "%.4f", m.value())
+                : String.format(Locale.ROOT, "%.4f ± %.4f", m.value(), m.spread());
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                fmt,
+                first ? p.protocol() : "",
+                m.name(),
+                value,
+                m.runs(),
+                first ? splits : "",
+                first ? String.format(Locale.ROOT, "%.1fs", p.wallSeconds()) : ""));
         first = false;
       }
     }

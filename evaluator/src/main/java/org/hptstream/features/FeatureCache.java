@@ -33,7 +33,8 @@ public final class FeatureCache {
    */
   public record Key(String checkpoint, String dataset, String transform) {
     String fileName() {
-      return (checkpoint + "-" + dataset + "-" + transform).replaceAll("[^A-Za-z0-9._-]", "_") + ".feat";
+      return (checkpoint + "-" + dataset + "-" + transform).replaceAll("[^A-Za-z0-9._-]", "_")
+          + ".feat";
     }
   }
 
@@ -77,7 +78,8 @@ public final class FeatureCache {
     if (!Files.isRegularFile(file)) {
       return null;
     }
-    try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in =
+        new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
       if (in.readInt() != MAGIC) {
         throw new IOException("not a feature cache file");
       }
@@ -129,5 +131,4 @@ public final class FeatureCache {
       LOG.warn("could not write feature cache file {}: {}", file, e.toString());
     }
   }
-
 }

@@ -24,7 +24,8 @@ public final class FeatureExtractor {
    * @param backbone a block whose output is the pooled features (any shape {@code [B, ...]})
    * @param evalTransform the deterministic eval transform (resize + center crop + normalise)
    */
-  public FeatureExtractor(Block backbone, InputPipeline pipeline, ImageTransform evalTransform, int batchSize) {
+  public FeatureExtractor(
+      Block backbone, InputPipeline pipeline, ImageTransform evalTransform, int batchSize) {
     this.backbone = Objects.requireNonNull(backbone, "backbone");
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.evalTransform = Objects.requireNonNull(evalTransform, "evalTransform");

@@ -9,9 +9,9 @@ import java.util.Objects;
 /**
  * A matrix of pooled features, one row per image, with the images' labels when they have any.
  *
- * <p>Held on the Java heap (row-major floats) so one extraction pass can be cached and reused by every
- * cheap protocol (probe, kNN, health) on whatever device each runs. Immutable; the arrays handed out
- * must not be modified.
+ * <p>Held on the Java heap (row-major floats) so one extraction pass can be cached and reused by
+ * every cheap protocol (probe, kNN, health) on whatever device each runs. Immutable; the arrays
+ * handed out must not be modified.
  */
 public final class Features {
   private final float[] values;
@@ -35,7 +35,13 @@ public final class Features {
     Objects.requireNonNull(values, "values");
     if (size < 0 || dim <= 0 || (long) size * dim != values.length) {
       throw new IllegalArgumentException(
-          "features: " + values.length + " values do not make a [" + size + ", " + dim + "] matrix");
+          "features: "
+              + values.length
+              + " values do not make a ["
+              + size
+              + ", "
+              + dim
+              + "] matrix");
     }
     if (labels != null) {
       if (labels.length != size) {
@@ -145,8 +151,15 @@ public final class Features {
     for (int i = 0; i < size; i++) {
       if (labels[i] >= numClasses) {
         throw new IllegalArgumentException(
-            "the " + what + " split has label " + labels[i] + " (row " + i + ") out of range [0, "
-                + numClasses + ")");
+            "the "
+                + what
+                + " split has label "
+                + labels[i]
+                + " (row "
+                + i
+                + ") out of range [0, "
+                + numClasses
+                + ")");
       }
     }
   }

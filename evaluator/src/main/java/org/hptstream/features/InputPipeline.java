@@ -15,7 +15,9 @@ import org.hptstream.data.ImageSet;
 public final class InputPipeline {
   private final int channels;
 
-  /** @param channels channels the backbone expects */
+  /**
+   * @param channels channels the backbone expects
+   */
   public InputPipeline(int channels) {
     this.channels = channels;
   }
@@ -25,12 +27,14 @@ public final class InputPipeline {
   }
 
   /** Images {@code [from, to)} as backbone input, owned by {@code manager}. */
-  public NDArray batch(ImageSet images, int from, int to, NDManager manager, ImageTransform transform, Random rng) {
+  public NDArray batch(
+      ImageSet images, int from, int to, NDManager manager, ImageTransform transform, Random rng) {
     return fit(transform.apply(images.toNDArray(manager, from, to), rng));
   }
 
   /** The images at {@code indices} as backbone input, owned by {@code manager}. */
-  public NDArray batch(ImageSet images, int[] indices, NDManager manager, ImageTransform transform, Random rng) {
+  public NDArray batch(
+      ImageSet images, int[] indices, NDManager manager, ImageTransform transform, Random rng) {
     return fit(transform.apply(images.toNDArray(manager, indices), rng));
   }
 
@@ -45,6 +49,7 @@ public final class InputPipeline {
     if (channels == 1) {
       return x.get(new NDIndex(":, 0:1"));
     }
-    throw new IllegalArgumentException("images have " + c + " channels, the backbone expects " + channels);
+    throw new IllegalArgumentException(
+        "images have " + c + " channels, the backbone expects " + channels);
   }
 }

@@ -6,7 +6,9 @@ import java.util.Random;
 public final class Splits {
   private Splits() {}
 
-  /** Two disjoint index sets: {@code first} (the hold-out) and {@code rest}, both in random order. */
+  /**
+   * Two disjoint index sets: {@code first} (the hold-out) and {@code rest}, both in random order.
+   */
   public record Split(int[] first, int[] rest) {}
 
   /**
@@ -19,7 +21,8 @@ public final class Splits {
       throw new IllegalArgumentException("hold-out fraction must be in (0, 1), got " + fraction);
     }
     if (size < 2) {
-      throw new IllegalArgumentException("need at least 2 labelled examples to hold out a validation split, got " + size);
+      throw new IllegalArgumentException(
+          "need at least 2 labelled examples to hold out a validation split, got " + size);
     }
     int k = (int) Math.min(size - 1, Math.max(1, Math.round(fraction * size)));
     int[] perm = permutation(size, new Random(seed));

@@ -17,7 +17,14 @@ package org.hptstream.health;
  * @param collapsed whether {@link HealthConfig}'s thresholds flag this as a collapse
  */
 public record HealthReport(
-    int samples, int dim, double meanStd, double minStd, double relativeStd, double deadFraction, double effectiveRank, boolean collapsed) {
+    int samples,
+    int dim,
+    double meanStd,
+    double minStd,
+    double relativeStd,
+    double deadFraction,
+    double effectiveRank,
+    boolean collapsed) {
 
   /** Effective rank as a share of the largest rank the sample can show. */
   public double effectiveRankRatio() {

@@ -25,7 +25,10 @@ public final class RepresentationHealth {
     this.manager = Objects.requireNonNull(manager, "manager");
   }
 
-  /** Measures {@code features} (labels are ignored); a subset of at most maxSamples rows, chosen by {@code seed}. */
+  /**
+   * Measures {@code features} (labels are ignored); a subset of at most maxSamples rows, chosen by
+   * {@code seed}.
+   */
   public HealthReport measure(Features features, long seed) {
     if (features == null || features.size() < 2) {
       throw new IllegalArgumentException("health needs at least 2 feature rows");
@@ -45,11 +48,19 @@ public final class RepresentationHealth {
       NDArray x = f.toNDArray(m);
       scale = Math.sqrt(x.square().mean().getFloat());
       NDArray centered = x.sub(x.mean(new int[] {0}, true));
-      std = centered.square().mean(new int[] {0}).sqrt().toType(DataType.FLOAT64, false).toDoubleArray();
+      std =
+          centered
+              .square()
+              .mean(new int[] {0})
+              .sqrt()
+              .toType(DataType.FLOAT64, false)
+              .toDoubleArray();
       relStd = scale == 0 ? 0 : Math.sqrt(centered.square().mean().getFloat()) / scale;
       // Singular values of the centered rows from the smaller of the two Gram matrices.
-      NDArray gram = d <= n ? centered.transpose().matMul(centered) : centered.matMul(centered.transpose());
-      second = toMatrix(gram.div(n).toType(DataType.FLOAT64, false).toDoubleArray(), Math.min(n, d));
+      NDArray gram =
+          d <= n ? centered.transpose().matMul(centered) : centered.matMul(centered.transpose());
+      second =
+          toMatrix(gram.div(n).toType(DataType.FLOAT64, false).toDoubleArray(), Math.min(n, d));
     }
     double minStd = Arrays.stream(std).min().orElse(0);
     double floor = 1e-5 * scale;
@@ -70,7 +81,8 @@ public final class RepresentationHealth {
 
   /**
    * exp(entropy) of the singular values (sqrt of the Gram matrix's eigenvalues); 0 when they all
-   * vanish next to {@code scale} (the features' RMS), i.e. when the centered features are rounding noise.
+   * vanish next to {@code scale} (the features' RMS), i.e. when the centered features are rounding
+   * noise.
    */
   static double effectiveRank(double[][] gram, double scale) {
     int size = gram.length;
@@ -81,7 +93,8 @@ public final class RepresentationHealth {
         gram[j][i] = v;
       }
     }
-    double[] eig = new EigenDecomposition(new Array2DRowRealMatrix(gram, false)).getRealEigenvalues();
+    double[] eig =
+        new EigenDecomposition(new Array2DRowRealMatrix(gram, false)).getRealEigenvalues();
     double[] sv = Arrays.stream(eig).map(v -> Math.sqrt(Math.max(v, 0))).toArray();
     double sum = Arrays.stream(sv).sum();
     double max = Arrays.stream(sv).max().orElse(0);

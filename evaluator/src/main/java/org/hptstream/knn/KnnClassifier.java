@@ -37,7 +37,8 @@ public final class KnnClassifier {
     train.requireLabelsBelow(classes, "train");
     test.requireLabelsBelow(classes, "test");
     if (train.dim() != test.dim()) {
-      throw new IllegalArgumentException("train features have " + train.dim() + " dims, test features " + test.dim());
+      throw new IllegalArgumentException(
+          "train features have " + train.dim() + " dims, test features " + test.dim());
     }
     int k = Math.min(config.k(), train.size());
     int topK = classes > 5 ? 5 : 0;
@@ -52,7 +53,11 @@ public final class KnnClassifier {
           NDArray q = normalize(test.toNDArray(m, from, to));
           NDList top = q.matMul(bank).topK(k, -1); // values, indices: [b, k]
           NDArray weights = top.get(0).div(config.temperature()).exp().expandDims(-1); // [b, k, 1]
-          NDArray votes = bankLabels.get(top.get(1)).oneHot(classes).toType(DataType.FLOAT32, false); // [b, k, C]
+          NDArray votes =
+              bankLabels
+                  .get(top.get(1))
+                  .oneHot(classes)
+                  .toType(DataType.FLOAT32, false); // [b, k, C]
           NDArray scores = votes.muli(weights).sum(new int[] {1}); // [b, C]
           NDArray y = test.labelsNDArray(m, from, to);
           hits1 += Accuracy.hits(scores, y, 1).getFloat();
@@ -62,7 +67,12 @@ public final class KnnClassifier {
         }
       }
     }
-    return new KnnResult(k, classes, train.size(), test.size(), hits1 / test.size(),
+    return new KnnResult(
+        k,
+        classes,
+        train.size(),
+        test.size(),
+        hits1 / test.size(),
         topK > 0 ? hitsK / test.size() : Double.NaN);
   }
 

@@ -13,8 +13,13 @@ import org.hptstream.metrics.Parameters;
 public record KnnConfig(int k, double temperature, int chunk) {
   public KnnConfig {
     if (k < 1 || !(temperature > 0) || chunk < 1) {
-      throw new IllegalArgumentException("kNN needs k >= 1, temperature > 0, chunk >= 1; got k=" + k
-          + ", temperature=" + temperature + ", chunk=" + chunk);
+      throw new IllegalArgumentException(
+          "kNN needs k >= 1, temperature > 0, chunk >= 1; got k="
+              + k
+              + ", temperature="
+              + temperature
+              + ", chunk="
+              + chunk);
     }
   }
 

@@ -26,7 +26,10 @@ public final class Accuracy {
       hit = scores.argMax(-1).expandDims(-1).eq(lab).squeeze(-1);
     } else {
       NDArray top = scores.topK(k, -1).get(1); // [..., n, k]
-      hit = top.eq(lab).toType(DataType.FLOAT32, false).sum(new int[] {-1}); // labels occur at most once in the top k
+      hit =
+          top.eq(lab)
+              .toType(DataType.FLOAT32, false)
+              .sum(new int[] {-1}); // labels occur at most once in the top k
     }
     return hit.toType(DataType.FLOAT32, false).sum(new int[] {-1});
   }

@@ -13,6 +13,7 @@ public final class Parameters {
 
   /** Every component of a config record, in declaration order, as Jackson would write it. */
   public static Map<String, Object> of(Record config) {
-    return new LinkedHashMap<>(JSON.convertValue(config, new TypeReference<LinkedHashMap<String, Object>>() {}));
+    return new LinkedHashMap<>(
+        JSON.convertValue(config, new TypeReference<LinkedHashMap<String, Object>>() {}));
   }
 }

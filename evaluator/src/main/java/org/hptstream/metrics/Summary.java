@@ -35,7 +35,10 @@ public record Summary(double mean, double std, double[] values) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Summary s && s.mean == mean && s.std == std && Arrays.equals(s.values, values);
+    return o instanceof Summary s
+        && s.mean == mean
+        && s.std == std
+        && Arrays.equals(s.values, values);
   }
 
   @Override

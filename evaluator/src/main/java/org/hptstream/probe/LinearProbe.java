@@ -10,12 +10,12 @@ import org.hptstream.features.Splits;
 import org.hptstream.metrics.Summary;
 
 /**
- * The linear-separability protocol on a frozen backbone: a sweep of linear classifiers, the learning
- * rate selected on a validation split, reported on test as mean and spread over reruns.
+ * The linear-separability protocol on a frozen backbone: a sweep of linear classifiers, the
+ * learning rate selected on a validation split, reported on test as mean and spread over reruns.
  *
  * <p>This class holds the probe math only; where the features come from is the caller's business
- * ({@link org.hptstream.features.FeatureExtractor}). In {@link LinearProbeConfig.Mode#FEATURES} mode it
- * trains on {@code train}'s cached rows; {@link #run(Features, Features, Map, int, long,
+ * ({@link org.hptstream.features.FeatureExtractor}). In {@link LinearProbeConfig.Mode#FEATURES}
+ * mode it trains on {@code train}'s cached rows; {@link #run(Features, Features, Map, int, long,
  * TrainingInputs)} lets the paper mode supply augmented rows per step instead.
  */
 public final class LinearProbe {
@@ -35,10 +35,12 @@ public final class LinearProbe {
   }
 
   /**
-   * Runs the sweep on cached features and reports it on {@code test} (under {@link ProbeResult#TEST}).
+   * Runs the sweep on cached features and reports it on {@code test} (under {@link
+   * ProbeResult#TEST}).
    *
    * @param train labelled training features
-   * @param val labelled validation features, or {@code null} to hold out a seeded share of {@code train}
+   * @param val labelled validation features, or {@code null} to hold out a seeded share of {@code
+   *     train}
    * @param test labelled test features
    * @param numClasses number of classes, or 0 to take {@code max(train label) + 1}
    * @throws IllegalArgumentException for an empty or unlabeled split, a label out of range, or
@@ -50,11 +52,16 @@ public final class LinearProbe {
 
   /**
    * Runs the sweep and reports the selected classifiers on every named test split (e.g. the source
-   * domain's test and the target domain's). When {@code inputs} is non-null the classifiers train on
-   * its rows (indexed like {@link #trainingRows}) instead of {@code train}'s cached features.
+   * domain's test and the target domain's). When {@code inputs} is non-null the classifiers train
+   * on its rows (indexed like {@link #trainingRows}) instead of {@code train}'s cached features.
    */
   public ProbeResult run(
-      Features train, Features val, Map<String, Features> tests, int numClasses, long seed, TrainingInputs inputs) {
+      Features train,
+      Features val,
+      Map<String, Features> tests,
+      int numClasses,
+      long seed,
+      TrainingInputs inputs) {
     if (tests.isEmpty()) {
       throw new IllegalArgumentException("the test split is missing or empty");
     }
@@ -67,7 +74,8 @@ public final class LinearProbe {
       NDArray all = cached;
       rows = (idx, step) -> all.get(idx);
     }
-    try (LinearSweep sweep = LinearSweep.train(config, rows, p.train.labels(), p.train.dim(), classes, seed, manager)) {
+    try (LinearSweep sweep =
+        LinearSweep.train(config, rows, p.train.labels(), p.train.dim(), classes, seed, manager)) {
       int k = classes > 5 ? 5 : 0;
       double[][] valTop1 = sweep.accuracy(p.val, 0)[0];
       int best = 0;
@@ -91,10 +99,19 @@ public final class LinearProbe {
           t1[r] = acc[0][r][best];
           t5[r] = acc[1][r][best];
         }
-        scores.put(e.getKey(), new ProbeResult.TestScore(e.getValue().size(), Summary.of(t1), k > 0 ? Summary.of(t5) : null));
+        scores.put(
+            e.getKey(),
+            new ProbeResult.TestScore(
+                e.getValue().size(), Summary.of(t1), k > 0 ? Summary.of(t5) : null));
       }
       return new ProbeResult(
-          classes, p.train.size(), p.val.size(), config.learningRates(), valTop1, config.learningRates().get(best), scores);
+          classes,
+          p.train.size(),
+          p.val.size(),
+          config.learningRates(),
+          valTop1,
+          config.learningRates().get(best),
+          scores);
     } finally {
       if (cached != null) {
         cached.close();
@@ -110,7 +127,8 @@ public final class LinearProbe {
 
   /**
    * The rows of {@code train} the classifiers train on, in the order {@link TrainingInputs} indices
-   * refer to: all of them when a validation split is given, else the complement of the seeded hold-out.
+   * refer to: all of them when a validation split is given, else the complement of the seeded
+   * hold-out.
    */
   public int[] trainingRows(int trainSize, boolean valGiven, long seed) {
     if (valGiven) {
@@ -121,21 +139,28 @@ public final class LinearProbe {
 
   private record Prepared(Features train, Features val, int classes) {}
 
-  private Prepared prepare(Features train, Features val, Map<String, Features> tests, int numClasses, long seed) {
+  private Prepared prepare(
+      Features train, Features val, Map<String, Features> tests, int numClasses, long seed) {
     requireLabelled(train, "train");
     for (Map.Entry<String, Features> e : tests.entrySet()) {
       requireLabelled(e.getValue(), e.getKey());
     }
     int classes = numClasses > 0 ? numClasses : train.maxLabelPlusOne();
     if (classes < 2) {
-      throw new IllegalArgumentException("the train split has " + classes + " class(es); a classifier needs at least 2");
+      throw new IllegalArgumentException(
+          "the train split has " + classes + " class(es); a classifier needs at least 2");
     }
     train.requireLabelsBelow(classes, "train");
     for (Map.Entry<String, Features> e : tests.entrySet()) {
       e.getValue().requireLabelsBelow(classes, e.getKey());
       if (e.getValue().dim() != train.dim()) {
         throw new IllegalArgumentException(
-            "train features have " + train.dim() + " dims, " + e.getKey() + " features " + e.getValue().dim());
+            "train features have "
+                + train.dim()
+                + " dims, "
+                + e.getKey()
+                + " features "
+                + e.getValue().dim());
       }
     }
     Features tr = train;
@@ -148,7 +173,8 @@ public final class LinearProbe {
       requireLabelled(va, "validation");
       va.requireLabelsBelow(classes, "validation");
       if (va.dim() != train.dim()) {
-        throw new IllegalArgumentException("train features have " + train.dim() + " dims, validation features " + va.dim());
+        throw new IllegalArgumentException(
+            "train features have " + train.dim() + " dims, validation features " + va.dim());
       }
     }
     return new Prepared(tr, va, classes);

@@ -2,22 +2,25 @@ package org.hptstream.probe;
 
 import java.util.List;
 import java.util.Map;
-import org.hptstream.optim.LrSchedule;
 import org.hptstream.metrics.Parameters;
+import org.hptstream.optim.LrSchedule;
 
 /**
  * The linear-separability protocol's hyper-parameters. {@link #paper()} gives the paper's values
  * (Reed et al. 2022, HPT.md "Evaluation protocols"); the {@code with*} methods scale them down.
  *
- * @param learningRates the swept learning rates; the one with the best mean validation top-1 is reported
+ * @param learningRates the swept learning rates; the one with the best mean validation top-1 is
+ *     reported
  * @param momentum SGD momentum
  * @param weightDecay L2 penalty (0 in the paper)
  * @param batchSize images per step
  * @param steps optimisation steps (iterations, not epochs: costs compare across datasets)
- * @param decayAt fractions of {@code steps} after which the learning rate is multiplied by {@code decayFactor}
+ * @param decayAt fractions of {@code steps} after which the learning rate is multiplied by {@code
+ *     decayFactor}
  * @param decayFactor step-decay factor
  * @param reruns independent reruns (seeds {@code seed + r}) giving mean and spread
- * @param valFraction share of the train split held out (seeded) for model selection when no val split is given
+ * @param valFraction share of the train split held out (seeded) for model selection when no val
+ *     split is given
  * @param initStd std of the classifier's normal weight init (bias 0), as OpenSelfSup's ClsHead
  * @param mode where training inputs come from: cached features, or augmented images as the paper
  */
@@ -58,7 +61,8 @@ public record LinearProbeConfig(
     learningRates = List.copyOf(learningRates);
     decayAt = List.copyOf(decayAt);
     if (learningRates.isEmpty() || learningRates.stream().anyMatch(lr -> !(lr > 0))) {
-      throw new IllegalArgumentException("learning rates must be a non-empty list of positive numbers: " + learningRates);
+      throw new IllegalArgumentException(
+          "learning rates must be a non-empty list of positive numbers: " + learningRates);
     }
     if (batchSize < 1 || steps < 1 || reruns < 1) {
       throw new IllegalArgumentException("batchSize, steps and reruns must be >= 1");
@@ -67,8 +71,15 @@ public record LinearProbeConfig(
       throw new IllegalArgumentException("valFraction must be in (0, 1), got " + valFraction);
     }
     if (momentum < 0 || momentum >= 1 || weightDecay < 0 || !(decayFactor > 0) || initStd < 0) {
-      throw new IllegalArgumentException("bad optimiser settings: momentum " + momentum + ", weight decay "
-          + weightDecay + ", decay factor " + decayFactor + ", init std " + initStd);
+      throw new IllegalArgumentException(
+          "bad optimiser settings: momentum "
+              + momentum
+              + ", weight decay "
+              + weightDecay
+              + ", decay factor "
+              + decayFactor
+              + ", init std "
+              + initStd);
     }
     for (double f : decayAt) {
       if (!(f > 0 && f < 1)) {
@@ -77,35 +88,104 @@ public record LinearProbeConfig(
     }
   }
 
-  /** The paper's protocol: lr {0.3, 3, 30}, momentum 0.9, wd 0, batch 512, 5,000 steps, x0.1 at 1/3 and 2/3, 3 reruns. */
+  /**
+   * The paper's protocol: lr {0.3, 3, 30}, momentum 0.9, wd 0, batch 512, 5,000 steps, x0.1 at 1/3
+   * and 2/3, 3 reruns.
+   */
   public static LinearProbeConfig paper() {
     return new LinearProbeConfig(
-        List.of(0.3, 3.0, 30.0), 0.9, 0.0, 512, 5000, List.of(1.0 / 3, 2.0 / 3), 0.1, 3, 0.1, 0.01, Mode.FEATURES);
+        List.of(0.3, 3.0, 30.0),
+        0.9,
+        0.0,
+        512,
+        5000,
+        List.of(1.0 / 3, 2.0 / 3),
+        0.1,
+        3,
+        0.1,
+        0.01,
+        Mode.FEATURES);
   }
 
   public LinearProbeConfig withSteps(int steps) {
-    return new LinearProbeConfig(learningRates, momentum, weightDecay, batchSize, steps, decayAt, decayFactor, reruns, valFraction, initStd, mode);
+    return new LinearProbeConfig(
+        learningRates,
+        momentum,
+        weightDecay,
+        batchSize,
+        steps,
+        decayAt,
+        decayFactor,
+        reruns,
+        valFraction,
+        initStd,
+        mode);
   }
 
   public LinearProbeConfig withBatchSize(int batchSize) {
-    return new LinearProbeConfig(learningRates, momentum, weightDecay, batchSize, steps, decayAt, decayFactor, reruns, valFraction, initStd, mode);
+    return new LinearProbeConfig(
+        learningRates,
+        momentum,
+        weightDecay,
+        batchSize,
+        steps,
+        decayAt,
+        decayFactor,
+        reruns,
+        valFraction,
+        initStd,
+        mode);
   }
 
   public LinearProbeConfig withLearningRates(List<Double> learningRates) {
-    return new LinearProbeConfig(learningRates, momentum, weightDecay, batchSize, steps, decayAt, decayFactor, reruns, valFraction, initStd, mode);
+    return new LinearProbeConfig(
+        learningRates,
+        momentum,
+        weightDecay,
+        batchSize,
+        steps,
+        decayAt,
+        decayFactor,
+        reruns,
+        valFraction,
+        initStd,
+        mode);
   }
 
   public LinearProbeConfig withReruns(int reruns) {
-    return new LinearProbeConfig(learningRates, momentum, weightDecay, batchSize, steps, decayAt, decayFactor, reruns, valFraction, initStd, mode);
+    return new LinearProbeConfig(
+        learningRates,
+        momentum,
+        weightDecay,
+        batchSize,
+        steps,
+        decayAt,
+        decayFactor,
+        reruns,
+        valFraction,
+        initStd,
+        mode);
   }
 
   public LinearProbeConfig withMode(Mode mode) {
-    return new LinearProbeConfig(learningRates, momentum, weightDecay, batchSize, steps, decayAt, decayFactor, reruns, valFraction, initStd, mode);
+    return new LinearProbeConfig(
+        learningRates,
+        momentum,
+        weightDecay,
+        batchSize,
+        steps,
+        decayAt,
+        decayFactor,
+        reruns,
+        valFraction,
+        initStd,
+        mode);
   }
 
   /** The step-decay schedule for base learning rate {@code base}. */
   public LrSchedule schedule(double base) {
-    return LrSchedule.stepDecay(base, steps, decayFactor, decayAt.stream().mapToDouble(Double::doubleValue).toArray());
+    return LrSchedule.stepDecay(
+        base, steps, decayFactor, decayAt.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   /** The parameters as a flat map for result provenance. */

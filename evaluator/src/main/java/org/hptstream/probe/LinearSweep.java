@@ -17,10 +17,10 @@ import org.hptstream.optim.LrSchedule;
  * <p>All classifiers of one rerun see the same batches; reruns differ in init and batch order. The
  * weights of the sweep are one {@code [R, L*C, D]} tensor, so every step is two batched matmuls
  * whatever the sweep size: far fewer kernel launches than training the classifiers one by one.
- * Gradients of the softmax cross-entropy are written in closed form ({@code X^T (softmax - onehot) / B})
- * rather than taken through autograd: the probe needs no {@code GradientCollector} (one per process in
- * DJL), so it can run beside a training job. SGD with momentum follows {@code torch.optim.SGD}
- * (buffer = m * buffer + grad + wd * w; w -= lr * buffer).
+ * Gradients of the softmax cross-entropy are written in closed form ({@code X^T (softmax - onehot)
+ * / B}) rather than taken through autograd: the probe needs no {@code GradientCollector} (one per
+ * process in DJL), so it can run beside a training job. SGD with momentum follows {@code
+ * torch.optim.SGD} (buffer = m * buffer + grad + wd * w; w -= lr * buffer).
  */
 final class LinearSweep implements AutoCloseable {
   private final NDManager manager;
@@ -30,7 +30,8 @@ final class LinearSweep implements AutoCloseable {
   private final NDArray weight; // [R, L*C, D]
   private final NDArray bias; // [R, L*C, 1]
 
-  private LinearSweep(NDManager manager, int reruns, int lrs, int classes, NDArray weight, NDArray bias) {
+  private LinearSweep(
+      NDManager manager, int reruns, int lrs, int classes, NDArray weight, NDArray bias) {
     this.manager = manager;
     this.reruns = reruns;
     this.lrs = lrs;
@@ -47,7 +48,13 @@ final class LinearSweep implements AutoCloseable {
    * @param parent the manager (and device) the weights live on; the sweep owns a sub-manager
    */
   static LinearSweep train(
-      LinearProbeConfig cfg, TrainingInputs inputs, int[] labels, int dim, int classes, long seed, NDManager parent) {
+      LinearProbeConfig cfg,
+      TrainingInputs inputs,
+      int[] labels,
+      int dim,
+      int classes,
+      long seed,
+      NDManager parent) {
     int r = cfg.reruns();
     int l = cfg.learningRates().size();
     int lc = l * classes;
@@ -108,11 +115,22 @@ final class LinearSweep implements AutoCloseable {
         try (NDScope ignored = new NDScope()) {
           NDArray idx = m.create(order.next(), new Shape((long) r * batch));
           NDArray x = inputs.rows(idx, step).reshape(r, batch, dim);
-          NDArray y = oneHot.get(idx).reshape(r, batch, classes).transpose(0, 2, 1).reshape(r, 1, classes, batch);
+          NDArray y =
+              oneHot
+                  .get(idx)
+                  .reshape(r, batch, classes)
+                  .transpose(0, 2, 1)
+                  .reshape(r, 1, classes, batch);
           NDArray logits = w.batchMatMul(x.transpose(0, 2, 1)).addi(b); // [R, L*C, B]
           // Classes on dim 2 with the batch innermost: libtorch's softmax is ~8x faster than over a
           // last dim of 10 classes (measured 68 vs 528 us per step).
-          NDArray g = logits.reshape(r, l, classes, batch).softmax(2).subi(y).divi(batch).reshape(r, lc, batch);
+          NDArray g =
+              logits
+                  .reshape(r, l, classes, batch)
+                  .softmax(2)
+                  .subi(y)
+                  .divi(batch)
+                  .reshape(r, lc, batch);
           NDArray gw = g.batchMatMul(x); // [R, L*C, D]
           NDArray gb = g.sum(new int[] {2}, true);
           if (wd > 0) {
@@ -152,8 +170,11 @@ final class LinearSweep implements AutoCloseable {
       try (NDScope ignored = new NDScope()) {
         NDArray x = data.toNDArray(manager, from, to);
         NDArray y = data.labelsNDArray(manager, from, to);
-        NDArray scores = x.matMul(weight.transpose(0, 2, 1)).addi(bias.transpose(0, 2, 1))
-            .reshape(reruns, to - from, lrs, classes).transpose(0, 2, 1, 3);
+        NDArray scores =
+            x.matMul(weight.transpose(0, 2, 1))
+                .addi(bias.transpose(0, 2, 1))
+                .reshape(reruns, to - from, lrs, classes)
+                .transpose(0, 2, 1, 3);
         add(hits1, Accuracy.hits(scores, y, 1).toType(DataType.FLOAT64, false).toDoubleArray());
         if (k > 0) {
           add(hitsK, Accuracy.hits(scores, y, k).toType(DataType.FLOAT64, false).toDoubleArray());
@@ -181,7 +202,9 @@ final class LinearSweep implements AutoCloseable {
     manager.close();
   }
 
-  /** Epoch-wise shuffled batches, one independent order per rerun; a partial last batch is dropped. */
+  /**
+   * Epoch-wise shuffled batches, one independent order per rerun; a partial last batch is dropped.
+   */
   private static final class Batches {
     private final int n;
     private final int batch;

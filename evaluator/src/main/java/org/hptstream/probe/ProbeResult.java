@@ -24,7 +24,9 @@ public record ProbeResult(
     double selectedLr,
     Map<String, TestScore> tests) {
 
-  /** The split name {@link LinearProbe#run(Features, Features, Features, int, long)} reports under. */
+  /**
+   * The split name {@link LinearProbe#run(Features, Features, Features, int, long)} reports under.
+   */
   public static final String TEST = "test";
 
   /**

@@ -2,22 +2,24 @@ package org.hptstream.semisup;
 
 import java.util.List;
 import java.util.Map;
-import org.hptstream.optim.LrSchedule;
 import org.hptstream.metrics.Parameters;
+import org.hptstream.optim.LrSchedule;
 
 /**
- * The semi-supervised protocol: fine-tune the whole network (backbone and a new linear head) on a few
- * labels. {@link #paper()} is the paper's 2,500-step schedule; {@link #cpu()} a small documented
- * profile that runs in about a minute on two CPU cores for small nets.
+ * The semi-supervised protocol: fine-tune the whole network (backbone and a new linear head) on a
+ * few labels. {@link #paper()} is the paper's 2,500-step schedule; {@link #cpu()} a small
+ * documented profile that runs in about a minute on two CPU cores for small nets.
  *
  * @param labels labelled examples drawn from the train split, every class at least once
- * @param learningRates the swept backbone learning rates; the best on the validation split is reported
+ * @param learningRates the swept backbone learning rates; the best on the validation split is
+ *     reported
  * @param headLrMultiplier the head trains at this multiple of the backbone's learning rate
  * @param momentum SGD momentum
  * @param weightDecay L2 penalty on all trained parameters
  * @param batchSize images per step
  * @param steps optimisation steps
- * @param decayAt fractions of {@code steps} at which the learning rate is multiplied by {@code decayFactor}
+ * @param decayAt fractions of {@code steps} at which the learning rate is multiplied by {@code
+ *     decayFactor}
  * @param decayFactor step-decay factor
  * @param valSize validation rows (seeded, from the train split, disjoint from the labelled ones)
  */
@@ -40,9 +42,14 @@ public record FineTuneConfig(
       throw new IllegalArgumentException("labels, batchSize, steps and valSize must be >= 1");
     }
     if (learningRates.isEmpty() || learningRates.stream().anyMatch(lr -> !(lr > 0))) {
-      throw new IllegalArgumentException("learning rates must be a non-empty list of positive numbers: " + learningRates);
+      throw new IllegalArgumentException(
+          "learning rates must be a non-empty list of positive numbers: " + learningRates);
     }
-    if (!(headLrMultiplier > 0) || momentum < 0 || momentum >= 1 || weightDecay < 0 || !(decayFactor > 0)) {
+    if (!(headLrMultiplier > 0)
+        || momentum < 0
+        || momentum >= 1
+        || weightDecay < 0
+        || !(decayFactor > 0)) {
       throw new IllegalArgumentException("bad optimiser settings");
     }
   }
@@ -53,33 +60,87 @@ public record FineTuneConfig(
    * 1,000 validation rows.
    */
   public static FineTuneConfig paper() {
-    return new FineTuneConfig(1000, List.of(0.01, 0.001), 100, 0.9, 5e-4, 256, 2500, List.of(1.0 / 3, 2.0 / 3), 0.1, 1000);
+    return new FineTuneConfig(
+        1000,
+        List.of(0.01, 0.001),
+        100,
+        0.9,
+        5e-4,
+        256,
+        2500,
+        List.of(1.0 / 3, 2.0 / 3),
+        0.1,
+        1000);
   }
 
-  /** The CPU profile: the paper's protocol with batch 64 and 150 steps (about 10 epochs of 1,000 labels). */
+  /**
+   * The CPU profile: the paper's protocol with batch 64 and 150 steps (about 10 epochs of 1,000
+   * labels).
+   */
   public static FineTuneConfig cpu() {
     return paper().withSchedule(64, 150);
   }
 
   public FineTuneConfig withSchedule(int batchSize, int steps) {
-    return new FineTuneConfig(labels, learningRates, headLrMultiplier, momentum, weightDecay, batchSize, steps, decayAt, decayFactor, valSize);
+    return new FineTuneConfig(
+        labels,
+        learningRates,
+        headLrMultiplier,
+        momentum,
+        weightDecay,
+        batchSize,
+        steps,
+        decayAt,
+        decayFactor,
+        valSize);
   }
 
   public FineTuneConfig withLabels(int labels) {
-    return new FineTuneConfig(labels, learningRates, headLrMultiplier, momentum, weightDecay, batchSize, steps, decayAt, decayFactor, valSize);
+    return new FineTuneConfig(
+        labels,
+        learningRates,
+        headLrMultiplier,
+        momentum,
+        weightDecay,
+        batchSize,
+        steps,
+        decayAt,
+        decayFactor,
+        valSize);
   }
 
   public FineTuneConfig withLearningRates(List<Double> learningRates) {
-    return new FineTuneConfig(labels, learningRates, headLrMultiplier, momentum, weightDecay, batchSize, steps, decayAt, decayFactor, valSize);
+    return new FineTuneConfig(
+        labels,
+        learningRates,
+        headLrMultiplier,
+        momentum,
+        weightDecay,
+        batchSize,
+        steps,
+        decayAt,
+        decayFactor,
+        valSize);
   }
 
   public FineTuneConfig withValSize(int valSize) {
-    return new FineTuneConfig(labels, learningRates, headLrMultiplier, momentum, weightDecay, batchSize, steps, decayAt, decayFactor, valSize);
+    return new FineTuneConfig(
+        labels,
+        learningRates,
+        headLrMultiplier,
+        momentum,
+        weightDecay,
+        batchSize,
+        steps,
+        decayAt,
+        decayFactor,
+        valSize);
   }
 
   /** The step-decay schedule for base learning rate {@code base}. */
   public LrSchedule schedule(double base) {
-    return LrSchedule.stepDecay(base, steps, decayFactor, decayAt.stream().mapToDouble(Double::doubleValue).toArray());
+    return LrSchedule.stepDecay(
+        base, steps, decayFactor, decayAt.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   public Map<String, Object> describe() {

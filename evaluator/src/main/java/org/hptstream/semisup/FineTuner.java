@@ -10,8 +10,8 @@ import ai.djl.training.loss.Loss;
 import java.util.Objects;
 import java.util.Random;
 import org.hptstream.augment.AugmentRandom;
-import org.hptstream.features.ImageTransform;
 import org.hptstream.data.ImageSet;
+import org.hptstream.features.ImageTransform;
 import org.hptstream.features.InputPipeline;
 import org.hptstream.features.Splits;
 import org.hptstream.metrics.Accuracy;
@@ -20,8 +20,8 @@ import org.hptstream.optim.LrSchedule;
 import org.hptstream.optim.Sgd;
 
 /**
- * Supervised fine-tuning of a whole {@link ResNet} with classifier: BN in train mode, the backbone at
- * the scheduled lr and {@code fc} at {@code headLrMultiplier} times it (core's {@link Sgd} param
+ * Supervised fine-tuning of a whole {@link ResNet} with classifier: BN in train mode, the backbone
+ * at the scheduled lr and {@code fc} at {@code headLrMultiplier} times it (core's {@link Sgd} param
  * groups), softmax cross-entropy (DJL's {@link Loss}).
  *
  * <p>Opens a DJL {@link GradientCollector}: only one may be open per process, so do not run it
@@ -36,7 +36,8 @@ public final class FineTuner {
    * @param trainTransform training augmentation (e.g. random-resized-crop + flip), drawn per step
    * @param evalTransform the eval transform (e.g. resize + center crop)
    */
-  public FineTuner(InputPipeline pipeline, ImageTransform trainTransform, ImageTransform evalTransform) {
+  public FineTuner(
+      InputPipeline pipeline, ImageTransform trainTransform, ImageTransform evalTransform) {
     this.pipeline = Objects.requireNonNull(pipeline);
     this.trainTransform = Objects.requireNonNull(trainTransform);
     this.evalTransform = Objects.requireNonNull(evalTransform);
@@ -49,15 +50,22 @@ public final class FineTuner {
    * @param baseLr the backbone's learning rate before decay
    * @return the mean training loss of the last 10% of steps (to watch for divergence)
    */
-  public double train(ResNet model, ImageSet images, FineTuneConfig cfg, double baseLr, long seed, NDManager manager) {
+  public double train(
+      ResNet model,
+      ImageSet images,
+      FineTuneConfig cfg,
+      double baseLr,
+      long seed,
+      NDManager manager) {
     if (model.fc().isEmpty()) {
       throw new IllegalArgumentException("fine-tuning needs a network with a classifier");
     }
-    Sgd sgd = Sgd.builder()
-        .momentum(cfg.momentum())
-        .group("backbone", model.backboneParameters(), 1.0, cfg.weightDecay())
-        .group("head", model.fcParameters(), cfg.headLrMultiplier(), cfg.weightDecay())
-        .build();
+    Sgd sgd =
+        Sgd.builder()
+            .momentum(cfg.momentum())
+            .group("backbone", model.backboneParameters(), 1.0, cfg.weightDecay())
+            .group("head", model.fcParameters(), cfg.headLrMultiplier(), cfg.weightDecay())
+            .build();
     LrSchedule schedule = cfg.schedule(baseLr);
     Loss loss = Loss.softmaxCrossEntropyLoss();
     int n = images.size();
@@ -79,7 +87,13 @@ public final class FineTuner {
         int[] idx = java.util.Arrays.copyOfRange(perm, cursor, cursor + batch);
         cursor += batch;
         try (NDManager s = m.newSubManager()) {
-          NDArray x = pipeline.batch(images, idx, s, trainTransform, AugmentRandom.forStep(seed, step, AugmentRandom.STREAM_AUGMENT));
+          NDArray x =
+              pipeline.batch(
+                  images,
+                  idx,
+                  s,
+                  trainTransform,
+                  AugmentRandom.forStep(seed, step, AugmentRandom.STREAM_AUGMENT));
           long[] y = new long[batch];
           for (int i = 0; i < batch; i++) {
             y[i] = labels[idx[i]];
@@ -134,5 +148,4 @@ public final class FineTuner {
     }
     return new double[] {h1 / images.size(), k > 0 ? hk / images.size() : Double.NaN};
   }
-
 }

@@ -33,7 +33,8 @@ public final class LabelSampler {
     }
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= numClasses) {
-        throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " out of range [0, " + numClasses + ")");
+        throw new IllegalArgumentException(
+            "label " + labels[i] + " at index " + i + " out of range [0, " + numClasses + ")");
       }
       byClass.get(labels[i]).add(i);
     }
@@ -44,7 +45,8 @@ public final class LabelSampler {
     for (int c = 0; c < numClasses; c++) {
       List<Integer> members = byClass.get(c);
       if (members.isEmpty()) {
-        throw new IllegalArgumentException("class " + c + " has no example in the pool of " + labels.length);
+        throw new IllegalArgumentException(
+            "class " + c + " has no example in the pool of " + labels.length);
       }
       int pick = members.get(rng.nextInt(members.size()));
       taken[pick] = true;

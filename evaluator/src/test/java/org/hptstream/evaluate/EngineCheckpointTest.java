@@ -35,17 +35,50 @@ class EngineCheckpointTest {
   @Test
   void evaluatesWhatHptPretrainWrites() throws Exception {
     Path store = tmp.resolve("store");
-    run(new PretrainCommand(), 0, "--strategy", "target", "--data", FashionMnist.trainImages().toString(),
-        "--out", store.toString(), "--steps", "8", "--limit", "1000", "--no-progress");
+    run(
+        new PretrainCommand(),
+        0,
+        "--strategy",
+        "target",
+        "--data",
+        FashionMnist.trainImages().toString(),
+        "--out",
+        store.toString(),
+        "--steps",
+        "8",
+        "--limit",
+        "1000",
+        "--no-progress");
     Path checkpoint;
     try (var dirs = Files.list(store)) {
-      checkpoint = dirs.filter(d -> Files.isRegularFile(d.resolve("manifest.json"))).findFirst().orElseThrow();
+      checkpoint =
+          dirs.filter(d -> Files.isRegularFile(d.resolve("manifest.json")))
+              .findFirst()
+              .orElseThrow();
     }
-    String json = run(new EvaluateCommand(), 0, "--checkpoint", checkpoint.toString(),
-        "--train", FashionMnist.trainImages().toString(), "--test", FashionMnist.testImages().toString(),
-        "--limit", "600", "--steps", "30", "--knn-k", "20", "--protocol", "linear,knn,health", "--json");
+    String json =
+        run(
+            new EvaluateCommand(),
+            0,
+            "--checkpoint",
+            checkpoint.toString(),
+            "--train",
+            FashionMnist.trainImages().toString(),
+            "--test",
+            FashionMnist.testImages().toString(),
+            "--limit",
+            "600",
+            "--steps",
+            "30",
+            "--knn-k",
+            "20",
+            "--protocol",
+            "linear,knn,health",
+            "--json");
     List<EvaluationResult> results = ResultFormat.parseJson(json);
-    assertThat(results).extracting(r -> r.provenance().protocol()).containsExactly("linear", "knn", "health");
+    assertThat(results)
+        .extracting(r -> r.provenance().protocol())
+        .containsExactly("linear", "knn", "health");
     assertThat(results.get(0).provenance().architecture()).isEqualTo("resnet18-w16-small");
     assertThat(results.get(0).metric("top1").orElseThrow().value()).isGreaterThan(0.3);
     assertThat(results.get(2).metric("collapsed").orElseThrow().value()).isZero();

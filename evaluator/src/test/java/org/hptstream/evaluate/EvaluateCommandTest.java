@@ -35,7 +35,9 @@ class EvaluateCommandTest {
   @BeforeAll
   static void setUp() {
     manager = NDManager.newBaseManager();
-    checkpoint = Checkpoints.write(tmp.resolve("store"), Backbones.random(2, manager), Backbones.stats(), "target", 0);
+    checkpoint =
+        Checkpoints.write(
+            tmp.resolve("store"), Backbones.random(2, manager), Backbones.stats(), "target", 0);
   }
 
   @AfterAll
@@ -56,11 +58,21 @@ class EvaluateCommandTest {
   }
 
   static String[] args(Path ck, Path test, String... extra) {
-    List<String> a = new ArrayList<>(List.of(
-        "--checkpoint", ck.toString(),
-        "--train", FashionMnist.trainImages().toString(),
-        "--test", test.toString(),
-        "--limit", "1000", "--steps", "50", "--knn-k", "20"));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "--checkpoint",
+                ck.toString(),
+                "--train",
+                FashionMnist.trainImages().toString(),
+                "--test",
+                test.toString(),
+                "--limit",
+                "1000",
+                "--steps",
+                "50",
+                "--knn-k",
+                "20"));
     a.addAll(Arrays.asList(extra));
     return a.toArray(String[]::new);
   }
@@ -71,18 +83,27 @@ class EvaluateCommandTest {
     Run r = run(args(checkpoint, FashionMnist.testImages(), "--out", outFile.toString()));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("sha256 ok").contains("loaded 100/100 backbone tensors");
-    assertThat(r.out()).contains("checkpoint " + checkpoint.getFileName()).contains("linear").contains("knn")
-        .contains("health").contains("top1").contains("effective_rank");
+    assertThat(r.out())
+        .contains("checkpoint " + checkpoint.getFileName())
+        .contains("linear")
+        .contains("knn")
+        .contains("health")
+        .contains("top1")
+        .contains("effective_rank");
     List<EvaluationResult> results = ResultFormat.parseJson(Files.readString(outFile));
     assertThat(results).hasSize(3);
     Provenance p = results.get(0).provenance();
     assertThat(p.checkpointId()).isEqualTo(checkpoint.getFileName().toString());
     assertThat(p.checkpointSha256()).hasSize(64);
-    assertThat(p.splitSizes()).containsEntry("train", 900).containsEntry("val", 100).containsEntry("test", 1000);
+    assertThat(p.splitSizes())
+        .containsEntry("train", 900)
+        .containsEntry("val", 100)
+        .containsEntry("test", 1000);
 
     Run j = run(args(checkpoint, FashionMnist.testImages(), "--json", "--protocol", "knn"));
     assertThat(j.code()).isZero();
-    assertThat(ResultFormat.parseJson(j.out())).singleElement()
+    assertThat(ResultFormat.parseJson(j.out()))
+        .singleElement()
         .satisfies(e -> assertThat(e.provenance().protocol()).isEqualTo("knn"));
   }
 
@@ -95,7 +116,9 @@ class EvaluateCommandTest {
     // A manifest that claims another architecture than its tensors have.
     Path copy = copyCheckpoint("claims-wider");
     Path manifest = copy.resolve("manifest.json");
-    Files.writeString(manifest, Files.readString(manifest).replace("resnet18-w8-small-in1", "resnet18-w16-small-in1"));
+    Files.writeString(
+        manifest,
+        Files.readString(manifest).replace("resnet18-w8-small-in1", "resnet18-w16-small-in1"));
     Run w = run(args(copy, FashionMnist.testImages()));
     assertThat(w.code()).isEqualTo(2);
     assertThat(w.err()).contains("bad input, nothing written").contains("resnet18-w16-small-in1");
@@ -119,20 +142,36 @@ class EvaluateCommandTest {
   void missingEmptyOrOutOfRangeSplitsAreRefusedAndNothingIsWritten() throws IOException {
     Path outFile = tmp.resolve("never.json");
     Path cache = tmp.resolve("cache-never");
-    Run missing = run(args(checkpoint, tmp.resolve("nope-images-idx3-ubyte.gz"), "--out", outFile.toString(),
-        "--cache-dir", cache.toString()));
+    Run missing =
+        run(
+            args(
+                checkpoint,
+                tmp.resolve("nope-images-idx3-ubyte.gz"),
+                "--out",
+                outFile.toString(),
+                "--cache-dir",
+                cache.toString()));
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("--test").contains("no such file");
 
     Path emptyImages = tmp.resolve("empty-images-idx3-ubyte.gz");
-    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(emptyImages)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(emptyImages)))) {
       out.writeInt(0x00000803);
       out.writeInt(0);
       out.writeInt(28);
       out.writeInt(28);
     }
     writeIdxLabels(tmp.resolve("empty-labels-idx1-ubyte.gz"), new int[0]);
-    Run empty = run(args(checkpoint, emptyImages, "--out", outFile.toString(), "--cache-dir", cache.toString()));
+    Run empty =
+        run(
+            args(
+                checkpoint,
+                emptyImages,
+                "--out",
+                outFile.toString(),
+                "--cache-dir",
+                cache.toString()));
     assertThat(empty.code()).isEqualTo(2);
     assertThat(empty.err()).contains("split is missing or empty");
 
@@ -141,17 +180,33 @@ class EvaluateCommandTest {
     labels[5] = 12;
     Path badLabels = tmp.resolve("bad-labels-idx1-ubyte.gz");
     writeIdxLabels(badLabels, labels);
-    Run range = run(args(checkpoint, FashionMnist.testImages(), "--test-labels", badLabels.toString(),
-        "--out", outFile.toString(), "--cache-dir", cache.toString()));
+    Run range =
+        run(
+            args(
+                checkpoint,
+                FashionMnist.testImages(),
+                "--test-labels",
+                badLabels.toString(),
+                "--out",
+                outFile.toString(),
+                "--cache-dir",
+                cache.toString()));
     assertThat(range.code()).isEqualTo(2);
     assertThat(range.err()).contains("test split has label 12 (image 5) out of range [0, 10)");
 
-    Run noCk = run(args(tmp.resolve("no-such-checkpoint"), FashionMnist.testImages(), "--out", outFile.toString()));
+    Run noCk =
+        run(
+            args(
+                tmp.resolve("no-such-checkpoint"),
+                FashionMnist.testImages(),
+                "--out",
+                outFile.toString()));
     assertThat(noCk.code()).isEqualTo(2);
     assertThat(noCk.err()).contains("not a checkpoint directory");
     assertThat(tmp.resolve("no-such-checkpoint")).doesNotExist();
 
-    Run badProtocol = run(args(checkpoint, FashionMnist.testImages(), "--protocol", "linear,magic"));
+    Run badProtocol =
+        run(args(checkpoint, FashionMnist.testImages(), "--protocol", "linear,magic"));
     assertThat(badProtocol.code()).isEqualTo(2);
     assertThat(badProtocol.err()).contains("unknown protocol 'magic'");
 
@@ -171,7 +226,8 @@ class EvaluateCommandTest {
   }
 
   private static void writeIdxLabels(Path file, int[] labels) throws IOException {
-    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
       out.writeInt(0x00000801);
       out.writeInt(labels.length);
       for (int l : labels) {

@@ -27,12 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  * semi-supervised 100 labels, batch 32, 20 steps.
  */
 class EvaluatorTest {
-  static final EvaluationConfig CFG = EvaluationConfig.paper()
-      .withProbe(LinearProbeConfig.paper().withSteps(100).withBatchSize(256))
-      .withKnn(KnnConfig.defaults().withK(20))
-      .withHealth(HealthConfig.defaults())
-      .withSemisup(FineTuneConfig.paper().withLabels(100).withSchedule(32, 20).withValSize(200))
-      .withSeed(3);
+  static final EvaluationConfig CFG =
+      EvaluationConfig.paper()
+          .withProbe(LinearProbeConfig.paper().withSteps(100).withBatchSize(256))
+          .withKnn(KnnConfig.defaults().withK(20))
+          .withHealth(HealthConfig.defaults())
+          .withSemisup(FineTuneConfig.paper().withLabels(100).withSchedule(32, 20).withValSize(200))
+          .withSeed(3);
   static NDManager manager;
   static EvaluatedBackbone backbone;
   static final ImageSet TRAIN = Fmnist.train().slice(0, 2000);
@@ -41,8 +42,13 @@ class EvaluatorTest {
   @BeforeAll
   static void setUp() {
     manager = NDManager.newBaseManager();
-    backbone = new EvaluatedBackbone("ck-random", "0123abcd", Backbones.random(1, manager), Backbones.stats(),
-        EvaluatedBackbone.Transforms.nativeSize(28, Backbones.stats()));
+    backbone =
+        new EvaluatedBackbone(
+            "ck-random",
+            "0123abcd",
+            Backbones.random(1, manager),
+            Backbones.stats(),
+            EvaluatedBackbone.Transforms.nativeSize(28, Backbones.stats()));
   }
 
   @AfterAll
@@ -62,12 +68,21 @@ class EvaluatorTest {
   void everyProtocolReportsMetricsWithProvenanceAndSharesOneExtraction() {
     FeatureCache cache = new FeatureCache();
     Evaluator ev = new Evaluator(CFG, manager, cache);
-    List<EvaluationResult> results = ev.evaluate(backbone, new EvaluationData(TRAIN, null, TEST, inverted(TEST)),
-        List.of(Protocol.LINEAR, Protocol.KNN, Protocol.HEALTH, Protocol.TRANSFER, Protocol.SEMISUP));
+    List<EvaluationResult> results =
+        ev.evaluate(
+            backbone,
+            new EvaluationData(TRAIN, null, TEST, inverted(TEST)),
+            List.of(
+                Protocol.LINEAR,
+                Protocol.KNN,
+                Protocol.HEALTH,
+                Protocol.TRANSFER,
+                Protocol.SEMISUP));
     System.out.print(ResultFormat.table(results));
     // train, test, target test: each extracted once for four feature-based protocols.
     assertThat(cache.computed()).isEqualTo(3);
-    assertThat(results).extracting(r -> r.provenance().protocol())
+    assertThat(results)
+        .extracting(r -> r.provenance().protocol())
         .containsExactly("linear", "knn", "health", "transfer", "semisup");
     for (EvaluationResult r : results) {
       Provenance p = r.provenance();
@@ -80,11 +95,17 @@ class EvaluatorTest {
       assertThat(p.splitSizes()).containsKey("test");
     }
     EvaluationResult linear = results.get(0);
-    assertThat(linear.provenance().splitSizes()).containsEntry("train", 1800).containsEntry("val", 200).containsEntry("test", 500);
-    assertThat(linear.provenance().parameters()).containsEntry("steps", 100).containsEntry("mode", "features");
+    assertThat(linear.provenance().splitSizes())
+        .containsEntry("train", 1800)
+        .containsEntry("val", 200)
+        .containsEntry("test", 500);
+    assertThat(linear.provenance().parameters())
+        .containsEntry("steps", 100)
+        .containsEntry("mode", "features");
     assertThat(linear.metric("top1").orElseThrow().value()).isGreaterThan(0.3);
     assertThat(linear.metric("top1").orElseThrow().runs()).isEqualTo(3);
-    assertThat(linear.metric("top5").orElseThrow().value()).isGreaterThan(linear.metric("top1").orElseThrow().value());
+    assertThat(linear.metric("top5").orElseThrow().value())
+        .isGreaterThan(linear.metric("top1").orElseThrow().value());
     assertThat(results.get(1).metric("top1").orElseThrow().value()).isGreaterThan(0.3);
     assertThat(results.get(2).metric("collapsed").orElseThrow().value()).isZero();
     assertThat(results.get(2).metric("effective_rank").orElseThrow().value()).isGreaterThan(2);
@@ -93,7 +114,9 @@ class EvaluatorTest {
         .isLessThan(transfer.metric("source_top1").orElseThrow().value());
     assertThat(transfer.provenance().splitSizes()).containsEntry("target_test", 500);
     EvaluationResult semi = results.get(4);
-    assertThat(semi.provenance().splitSizes()).containsEntry("labelled", 100).containsEntry("val", 200);
+    assertThat(semi.provenance().splitSizes())
+        .containsEntry("labelled", 100)
+        .containsEntry("val", 200);
     assertThat(semi.metric("top1").orElseThrow().value()).isGreaterThan(0.15);
     assertThat(semi.metric("selected_lr").orElseThrow().value()).isIn(0.01, 0.001);
 
@@ -104,10 +127,17 @@ class EvaluatorTest {
 
   @Test
   void paperModeProbeTrainsOnAugmentedViewsThroughTheFrozenBackbone() {
-    EvaluationConfig paper = CFG.withProbe(LinearProbeConfig.paper().withSteps(100).withBatchSize(64).withReruns(2)
-        .withMode(LinearProbeConfig.Mode.PAPER));
-    List<EvaluationResult> r = new Evaluator(paper, manager, new FeatureCache())
-        .evaluate(backbone, new EvaluationData(TRAIN, null, TEST, null), List.of(Protocol.LINEAR));
+    EvaluationConfig paper =
+        CFG.withProbe(
+            LinearProbeConfig.paper()
+                .withSteps(100)
+                .withBatchSize(64)
+                .withReruns(2)
+                .withMode(LinearProbeConfig.Mode.PAPER));
+    List<EvaluationResult> r =
+        new Evaluator(paper, manager, new FeatureCache())
+            .evaluate(
+                backbone, new EvaluationData(TRAIN, null, TEST, null), List.of(Protocol.LINEAR));
     EvaluationResult linear = r.get(0);
     assertThat(linear.provenance().parameters()).containsEntry("mode", "paper");
     assertThat(linear.metric("top1").orElseThrow().runs()).isEqualTo(2);
@@ -119,8 +149,10 @@ class EvaluatorTest {
   void sameSeedReproducesTheResults() {
     EvaluationData data = new EvaluationData(TRAIN, null, TEST, null);
     List<Protocol> ps = List.of(Protocol.LINEAR, Protocol.KNN, Protocol.HEALTH);
-    List<EvaluationResult> a = new Evaluator(CFG, manager, new FeatureCache()).evaluate(backbone, data, ps);
-    List<EvaluationResult> b = new Evaluator(CFG, manager, new FeatureCache()).evaluate(backbone, data, ps);
+    List<EvaluationResult> a =
+        new Evaluator(CFG, manager, new FeatureCache()).evaluate(backbone, data, ps);
+    List<EvaluationResult> b =
+        new Evaluator(CFG, manager, new FeatureCache()).evaluate(backbone, data, ps);
     for (int i = 0; i < a.size(); i++) {
       assertThat(b.get(i).metrics()).isEqualTo(a.get(i).metrics());
     }
@@ -133,20 +165,32 @@ class EvaluatorTest {
     int[] labels = TEST.labels();
     labels[7] = 10;
     ImageSet outOfRange = ImageSet.of(TEST.pixels(), TEST.size(), 1, 28, 28, labels);
-    assertThatThrownBy(() -> ev.evaluate(backbone, new EvaluationData(TRAIN, null, outOfRange, null), linear))
+    assertThatThrownBy(
+            () -> ev.evaluate(backbone, new EvaluationData(TRAIN, null, outOfRange, null), linear))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("test split has label 10 (image 7) out of range [0, 10)");
     ImageSet empty = TEST.slice(0, 0);
-    assertThatThrownBy(() -> ev.evaluate(backbone, new EvaluationData(TRAIN, null, empty, null), linear))
+    assertThatThrownBy(
+            () -> ev.evaluate(backbone, new EvaluationData(TRAIN, null, empty, null), linear))
         .hasMessageContaining("test split is missing or empty");
-    assertThatThrownBy(() -> ev.evaluate(backbone, new EvaluationData(null, null, TEST, null), linear))
+    assertThatThrownBy(
+            () -> ev.evaluate(backbone, new EvaluationData(null, null, TEST, null), linear))
         .hasMessageContaining("train split is missing or empty");
-    assertThatThrownBy(() -> ev.evaluate(backbone, new EvaluationData(TRAIN, null, TEST.withoutLabels(), null), linear))
+    assertThatThrownBy(
+            () ->
+                ev.evaluate(
+                    backbone, new EvaluationData(TRAIN, null, TEST.withoutLabels(), null), linear))
         .hasMessageContaining("test split has no labels");
-    assertThatThrownBy(() -> ev.evaluate(backbone, new EvaluationData(TRAIN, null, TEST, null), List.of(Protocol.TRANSFER)))
+    assertThatThrownBy(
+            () ->
+                ev.evaluate(
+                    backbone,
+                    new EvaluationData(TRAIN, null, TEST, null),
+                    List.of(Protocol.TRANSFER)))
         .hasMessageContaining("--target-test");
     ImageSet rgb = ImageSet.of(new byte[3 * 28 * 28 * 2], 2, 3, 28, 28, new int[] {0, 1});
-    assertThatThrownBy(() -> ev.evaluate(backbone, new EvaluationData(TRAIN, null, rgb, null), linear))
+    assertThatThrownBy(
+            () -> ev.evaluate(backbone, new EvaluationData(TRAIN, null, rgb, null), linear))
         .hasMessageContaining("3-channel images, the backbone takes 1");
     try (var files = Files.list(dir)) {
       assertThat(files).isEmpty();

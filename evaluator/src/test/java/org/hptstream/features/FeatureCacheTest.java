@@ -16,9 +16,28 @@ class FeatureCacheTest {
     FeatureCache cache = new FeatureCache();
     AtomicInteger calls = new AtomicInteger();
     FeatureCache.Key k = new FeatureCache.Key("ck", "ds", "none");
-    assertThat(cache.get(k, () -> { calls.incrementAndGet(); return F; })).isEqualTo(F);
-    assertThat(cache.get(k, () -> { calls.incrementAndGet(); return F; })).isEqualTo(F);
-    cache.get(new FeatureCache.Key("ck", "other", "none"), () -> { calls.incrementAndGet(); return F; });
+    assertThat(
+            cache.get(
+                k,
+                () -> {
+                  calls.incrementAndGet();
+                  return F;
+                }))
+        .isEqualTo(F);
+    assertThat(
+            cache.get(
+                k,
+                () -> {
+                  calls.incrementAndGet();
+                  return F;
+                }))
+        .isEqualTo(F);
+    cache.get(
+        new FeatureCache.Key("ck", "other", "none"),
+        () -> {
+          calls.incrementAndGet();
+          return F;
+        });
     assertThat(calls).hasValue(2);
     assertThat(cache.computed()).isEqualTo(2);
   }
@@ -28,7 +47,13 @@ class FeatureCacheTest {
     FeatureCache.Key k = new FeatureCache.Key("ck", "ds", "resize32");
     new FeatureCache(dir).get(k, () -> F);
     FeatureCache second = new FeatureCache(dir);
-    assertThat(second.get(k, () -> { throw new AssertionError("should come from disk"); })).isEqualTo(F);
+    assertThat(
+            second.get(
+                k,
+                () -> {
+                  throw new AssertionError("should come from disk");
+                }))
+        .isEqualTo(F);
     assertThat(second.computed()).isZero();
     try (var files = Files.list(dir)) {
       Path file = files.findFirst().orElseThrow();

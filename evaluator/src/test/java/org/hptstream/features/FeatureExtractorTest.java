@@ -30,8 +30,12 @@ class FeatureExtractorTest {
 
   @Test
   void featuresAreEvalModeAndDoNotDependOnTheBatch() {
-    Features big = new FeatureExtractor(net.backbone(), Backbones.pipeline(), Backbones.plain(), 64).extract(IMAGES, manager);
-    Features small = new FeatureExtractor(net.backbone(), Backbones.pipeline(), Backbones.plain(), 5).extract(IMAGES, manager);
+    Features big =
+        new FeatureExtractor(net.backbone(), Backbones.pipeline(), Backbones.plain(), 64)
+            .extract(IMAGES, manager);
+    Features small =
+        new FeatureExtractor(net.backbone(), Backbones.pipeline(), Backbones.plain(), 5)
+            .extract(IMAGES, manager);
     assertThat(big.size()).isEqualTo(64);
     assertThat(big.dim()).isEqualTo(net.featureDim());
     assertThat(big.labels()).containsExactly(IMAGES.labels());
@@ -39,7 +43,8 @@ class FeatureExtractorTest {
     float[] a = big.values();
     float[] b = small.values();
     for (int i = 0; i < a.length; i++) {
-      assertThat(b[i]).isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-4f + 1e-4f * Math.abs(a[i])));
+      assertThat(b[i])
+          .isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-4f + 1e-4f * Math.abs(a[i])));
     }
   }
 
@@ -50,14 +55,24 @@ class FeatureExtractorTest {
     ResNet rgb = ResNet.backbone(new org.hptstream.model.ResNetConfig(18, 8, true, 3));
     rgb.initialize(manager);
     org.hptstream.data.ChannelStats s = Backbones.stats().expandTo(3);
-    Features f = new FeatureExtractor(rgb.backbone(), new InputPipeline(3), ImageTransform.normalizeOnly(s), 32)
-        .extract(IMAGES, manager);
+    Features f =
+        new FeatureExtractor(
+                rgb.backbone(), new InputPipeline(3), ImageTransform.normalizeOnly(s), 32)
+            .extract(IMAGES, manager);
     assertThat(f.dim()).isEqualTo(64);
-    Features viaCore = new FeatureExtractor(rgb.backbone(), new InputPipeline(3),
-        ImageTransform.of(new EvalTransform(28, 1.0, s)), 32).extract(IMAGES, manager);
+    Features viaCore =
+        new FeatureExtractor(
+                rgb.backbone(),
+                new InputPipeline(3),
+                ImageTransform.of(new EvalTransform(28, 1.0, s)),
+                32)
+            .extract(IMAGES, manager);
     // Core's resample at the same size is the identity up to rounding.
     for (int i = 0; i < f.values().length; i++) {
-      assertThat(viaCore.values()[i]).isCloseTo(f.values()[i], org.assertj.core.data.Offset.offset(1e-2f + 1e-2f * Math.abs(f.values()[i])));
+      assertThat(viaCore.values()[i])
+          .isCloseTo(
+              f.values()[i],
+              org.assertj.core.data.Offset.offset(1e-2f + 1e-2f * Math.abs(f.values()[i])));
     }
   }
 
@@ -65,7 +80,9 @@ class FeatureExtractorTest {
   void coreEvalTransformFeedsAGreyBackbone() {
     // Core's transforms give RGB; a one-channel backbone takes the (identical) first channel.
     ImageTransform resizeCrop = ImageTransform.of(new EvalTransform(24, 0.875, Backbones.stats()));
-    Features f = new FeatureExtractor(net.backbone(), Backbones.pipeline(), resizeCrop, 32).extract(IMAGES, manager);
+    Features f =
+        new FeatureExtractor(net.backbone(), Backbones.pipeline(), resizeCrop, 32)
+            .extract(IMAGES, manager);
     assertThat(f.dim()).isEqualTo(net.featureDim());
     assertThat(f.values()).doesNotContain(Float.NaN);
   }

@@ -29,7 +29,8 @@ class KnnClassifierTest {
 
   @Test
   void cosineKnnOnPixelsIsFarAboveChance() {
-    KnnResult r = new KnnClassifier(KnnConfig.defaults().withK(20), manager).evaluate(train, test, 0);
+    KnnResult r =
+        new KnnClassifier(KnnConfig.defaults().withK(20), manager).evaluate(train, test, 0);
     assertThat(r.k()).isEqualTo(20);
     assertThat(r.numClasses()).isEqualTo(10);
     // kNN on Fashion-MNIST pixels is ~80% with a few thousand references.
@@ -63,9 +64,11 @@ class KnnClassifierTest {
   void rejectsLabelsOutOfRangeAndMismatchedDims() {
     KnnClassifier knn = new KnnClassifier(KnnConfig.defaults(), manager);
     assertThatThrownBy(() -> knn.evaluate(train, test, 5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range [0, 5)");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("out of range [0, 5)");
     Features narrow = Features.of(new float[test.size() * 3], test.size(), 3, test.labels());
     assertThatThrownBy(() -> knn.evaluate(train, narrow, 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("784 dims");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("784 dims");
   }
 }

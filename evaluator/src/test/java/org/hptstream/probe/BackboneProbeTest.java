@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The linear probe separates a trained backbone from the same net at random init. Random conv
  * features are already strong on Fashion-MNIST, so the margin is measured against the spread of the
- * reruns, not assumed. Backbone: {@link Backbones#SMALL}, trained as {@link Backbones#BRIEF} states.
- * Probe: the paper's sweep {0.3, 3, 30}, momentum 0.9, wd 0, 3 reruns, with batch 256 and 300 steps
- * on 3,000 train images (300 held out for selection), tested on 1,000 test images.
+ * reruns, not assumed. Backbone: {@link Backbones#SMALL}, trained as {@link Backbones#BRIEF}
+ * states. Probe: the paper's sweep {0.3, 3, 30}, momentum 0.9, wd 0, 3 reruns, with batch 256 and
+ * 300 steps on 3,000 train images (300 held out for selection), tested on 1,000 test images.
  */
 class BackboneProbeTest {
   static NDManager manager;
@@ -37,7 +37,8 @@ class BackboneProbeTest {
   }
 
   static ProbeResult probe(ResNet net) {
-    FeatureExtractor fx = new FeatureExtractor(net.backbone(), Backbones.pipeline(), Backbones.plain(), 250);
+    FeatureExtractor fx =
+        new FeatureExtractor(net.backbone(), Backbones.pipeline(), Backbones.plain(), 250);
     Features train = fx.extract(TRAIN, manager);
     Features test = fx.extract(TEST, manager);
     assertThat(train.dim()).isEqualTo(64);
@@ -51,6 +52,8 @@ class BackboneProbeTest {
     double spread = Math.max(random.top1().std(), trained.top1().std());
     System.out.printf("probe top-1: random %s, trained %s%n", random.top1(), trained.top1());
     assertThat(random.top1().mean()).isGreaterThan(0.3); // random features are not useless
-    assertThat(trained.top1().mean() - random.top1().mean()).isGreaterThan(3 * spread).isGreaterThan(0.01);
+    assertThat(trained.top1().mean() - random.top1().mean())
+        .isGreaterThan(3 * spread)
+        .isGreaterThan(0.01);
   }
 }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
  */
 class LinearProbeTest {
   static final LinearProbeConfig SHORT =
-      LinearProbeConfig.paper().withSteps(300).withBatchSize(256).withLearningRates(List.of(0.03, 0.3, 3.0));
+      LinearProbeConfig.paper()
+          .withSteps(300)
+          .withBatchSize(256)
+          .withLearningRates(List.of(0.03, 0.3, 3.0));
   static NDManager manager;
   static Features train;
   static Features test;
@@ -73,7 +76,8 @@ class LinearProbeTest {
   @Test
   void explicitValidationSplitIsUsedAsIs() {
     Features val = Fmnist.pixels(Fmnist.train().slice(3000, 3500));
-    ProbeResult r = new LinearProbe(SHORT.withSteps(60).withReruns(1), manager).run(train, val, test, 0, 1);
+    ProbeResult r =
+        new LinearProbe(SHORT.withSteps(60).withReruns(1), manager).run(train, val, test, 0, 1);
     assertThat(r.trainSize()).isEqualTo(3000);
     assertThat(r.valSize()).isEqualTo(500);
     assertThat(r.top1().std()).isZero();
@@ -84,16 +88,20 @@ class LinearProbeTest {
     LinearProbe probe = new LinearProbe(SHORT.withSteps(5), manager);
     Features empty = Features.of(new float[0], 0, 784, new int[0]);
     assertThatThrownBy(() -> probe.run(train, null, empty, 0, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("test split is missing or empty");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("test split is missing or empty");
     assertThatThrownBy(() -> probe.run(train, null, null, 0, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("test split is missing");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("test split is missing");
     Features unlabeled = Features.of(test.values(), test.size(), test.dim(), null);
     assertThatThrownBy(() -> probe.run(train, null, unlabeled, 0, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("test split has no labels");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("test split has no labels");
     int[] bad = test.labels().clone();
     bad[17] = 12;
     Features outOfRange = Features.of(test.values(), test.size(), test.dim(), bad);
     assertThatThrownBy(() -> probe.run(train, null, outOfRange, 0, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label 12 (row 17) out of range [0, 10)");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("label 12 (row 17) out of range [0, 10)");
   }
 }

@@ -41,9 +41,13 @@ class LabelSamplerTest {
   @Test
   void impossibleRequestsAreRejected() {
     int[] labels = {0, 1, 1, 2};
-    assertThatThrownBy(() -> LabelSampler.sample(labels, 3, 2, 1)).hasMessageContaining("cannot cover 3 classes");
-    assertThatThrownBy(() -> LabelSampler.sample(labels, 3, 5, 1)).hasMessageContaining("pool of 4");
-    assertThatThrownBy(() -> LabelSampler.sample(labels, 4, 4, 1)).hasMessageContaining("class 3 has no example");
-    assertThatThrownBy(() -> LabelSampler.sample(labels, 2, 3, 1)).hasMessageContaining("out of range [0, 2)");
+    assertThatThrownBy(() -> LabelSampler.sample(labels, 3, 2, 1))
+        .hasMessageContaining("cannot cover 3 classes");
+    assertThatThrownBy(() -> LabelSampler.sample(labels, 3, 5, 1))
+        .hasMessageContaining("pool of 4");
+    assertThatThrownBy(() -> LabelSampler.sample(labels, 4, 4, 1))
+        .hasMessageContaining("class 3 has no example");
+    assertThatThrownBy(() -> LabelSampler.sample(labels, 2, 3, 1))
+        .hasMessageContaining("out of range [0, 2)");
   }
 }

@@ -25,7 +25,8 @@ public final class Backbones {
    * Fashion-MNIST train images 20,000-23,999, disjoint from every split the probes use.
    */
   public static final FineTuneConfig BRIEF =
-      new FineTuneConfig(4000, List.of(0.05), 1, 0.9, 5e-4, 64, 150, List.of(1.0 / 3, 2.0 / 3), 0.1, 1);
+      new FineTuneConfig(
+          4000, List.of(0.05), 1, 0.9, 5e-4, 64, 150, List.of(1.0 / 3, 2.0 / 3), 0.1, 1);
 
   private Backbones() {}
 

@@ -19,17 +19,21 @@ public final class Checkpoints {
   public static Path write(Path root, ResNet net, ChannelStats stats, String strategy, long steps) {
     LocalCheckpointStore store = new LocalCheckpointStore(root);
     try (NDManager scratch = NDManager.newBaseManager()) {
-      CheckpointManifest m = store.put(new CheckpointDraft(
-          null,
-          "fashion-mnist",
-          strategy,
-          steps,
-          net.config(),
-          new CheckpointManifest.Normalization(doubles(stats.mean()), doubles(stats.std())),
-          new CheckpointManifest.DataStats(4000, "test fixture"),
-          null,
-          Map.of(),
-          Map.of(CheckpointDraft.BACKBONE, TorchvisionWeights.namedCopies(net.backboneParameters(), scratch))));
+      CheckpointManifest m =
+          store.put(
+              new CheckpointDraft(
+                  null,
+                  "fashion-mnist",
+                  strategy,
+                  steps,
+                  net.config(),
+                  new CheckpointManifest.Normalization(doubles(stats.mean()), doubles(stats.std())),
+                  new CheckpointManifest.DataStats(4000, "test fixture"),
+                  null,
+                  Map.of(),
+                  Map.of(
+                      CheckpointDraft.BACKBONE,
+                      TorchvisionWeights.namedCopies(net.backboneParameters(), scratch))));
       return root.resolve(m.id());
     }
   }

@@ -45,7 +45,10 @@ public final class Fmnist {
     return Features.of(v, images.size(), dim, images.labels());
   }
 
-  /** The largest share of one class among {@code f}'s labels: what predicting one class scores at best. */
+  /**
+   * The largest share of one class among {@code f}'s labels: what predicting one class scores at
+   * best.
+   */
   public static double majorityShare(Features f) {
     int[] count = new int[f.maxLabelPlusOne()];
     for (int l : f.labels()) {

@@ -14,17 +14,41 @@ package org.hptstream.ingest;
  * @param offset offset written, or -1 when not acknowledged
  */
 public record BatchReport(
-    int index, String batchId, int images, long imageBytes, int recordBytes,
-    String firstSource, String lastSource, int partition, long offset) {
+    int index,
+    String batchId,
+    int images,
+    long imageBytes,
+    int recordBytes,
+    String firstSource,
+    String lastSource,
+    int partition,
+    long offset) {
 
   BatchReport acknowledged(int partition, long offset, int recordBytes) {
-    return new BatchReport(index, batchId, images, imageBytes, recordBytes, firstSource, lastSource, partition, offset);
+    return new BatchReport(
+        index,
+        batchId,
+        images,
+        imageBytes,
+        recordBytes,
+        firstSource,
+        lastSource,
+        partition,
+        offset);
   }
 
   /** {@code #3 (500 images: a/1.png .. a/500.png)}. */
   public String describe() {
-    return "#" + index + " " + batchId.substring(0, 12) + " (" + images + " images: " + firstSource
-        + (images > 1 ? " .. " + lastSource : "") + ")"
+    return "#"
+        + index
+        + " "
+        + batchId.substring(0, 12)
+        + " ("
+        + images
+        + " images: "
+        + firstSource
+        + (images > 1 ? " .. " + lastSource : "")
+        + ")"
         + (offset >= 0 ? " at partition " + partition + " offset " + offset : "");
   }
 }

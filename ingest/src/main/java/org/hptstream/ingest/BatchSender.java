@@ -37,17 +37,20 @@ public final class BatchSender {
   /** Sends one batch keyed by its domain; the outcome is recorded when the broker answers. */
   public void send(ImageBatch batch, BatchReport report) {
     try {
-      producer.send(new ProducerRecord<>(topic, batch.getDomain(), batch), (meta, error) -> {
-        if (error == null) {
-          BatchReport acked = report.acknowledged(meta.partition(), meta.offset(), meta.serializedValueSize());
-          synchronized (this) {
-            acknowledged.add(acked);
-          }
-          listener.onBatchAcknowledged(acked);
-        } else {
-          fail(report, error);
-        }
-      });
+      producer.send(
+          new ProducerRecord<>(topic, batch.getDomain(), batch),
+          (meta, error) -> {
+            if (error == null) {
+              BatchReport acked =
+                  report.acknowledged(meta.partition(), meta.offset(), meta.serializedValueSize());
+              synchronized (this) {
+                acknowledged.add(acked);
+              }
+              listener.onBatchAcknowledged(acked);
+            } else {
+              fail(report, error);
+            }
+          });
     } catch (RuntimeException e) {
       fail(report, e);
     }

@@ -3,10 +3,13 @@ package org.hptstream.ingest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import org.hptstream.data.Sha256;
 import java.util.List;
+import org.hptstream.data.Sha256;
 
-/** Content-derived ids: the same input gives the same ids, so a re-run's duplicates are recognisable. */
+/**
+ * Content-derived ids: the same input gives the same ids, so a re-run's duplicates are
+ * recognisable.
+ */
 final class ContentIds {
   private ContentIds() {}
 
@@ -16,7 +19,8 @@ final class ContentIds {
   }
 
   /** Id of raw pixels: sha-256 of channels, height, width (big-endian ints) and the pixels. */
-  static String ofPixels(int channels, int height, int width, byte[] pixels, int offset, int length) {
+  static String ofPixels(
+      int channels, int height, int width, byte[] pixels, int offset, int length) {
     MessageDigest md = Sha256.digest();
     md.update(ByteBuffer.allocate(12).putInt(channels).putInt(height).putInt(width).array());
     md.update(pixels, offset, length);

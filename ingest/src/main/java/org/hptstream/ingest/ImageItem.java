@@ -19,7 +19,8 @@ sealed interface ImageItem {
   int encodedSizeBound();
 
   /** An encoded PNG/JPEG file. */
-  record FileImage(Path path, String source, ImageFormat format, String id, int size) implements ImageItem {
+  record FileImage(Path path, String source, ImageFormat format, String id, int size)
+      implements ImageItem {
     @Override
     public int encodedSizeBound() {
       return size + sizeOverhead(source);
@@ -27,7 +28,8 @@ sealed interface ImageItem {
   }
 
   /** One image of an IDX set, sent as raw pixels. */
-  record IdxImage(ImageSet set, int index, String source, String id, Integer label) implements ImageItem {
+  record IdxImage(ImageSet set, int index, String source, String id, Integer label)
+      implements ImageItem {
     @Override
     public int encodedSizeBound() {
       return set.imageBytes() + 15 + sizeOverhead(source);

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,7 +40,6 @@ import org.hptstream.serde.AvroSerializer;
 import org.hptstream.topics.TopicAdmin;
 import org.hptstream.topics.TopicNames;
 import org.hptstream.topics.TopicSpec;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Reads a domain's image topic back into an in-memory {@link ImageSet}: the other end of {@link
@@ -56,7 +56,9 @@ public final class ImageTopicReader {
 
   private final Map<String, Object> clientConfig;
 
-  /** @param clientConfig Kafka client settings plus the schema registry keys */
+  /**
+   * @param clientConfig Kafka client settings plus the schema registry keys
+   */
   public ImageTopicReader(Map<String, Object> clientConfig) {
     this.clientConfig = Map.copyOf(clientConfig);
   }
@@ -70,7 +72,8 @@ public final class ImageTopicReader {
    *     partition not named starts at the beginning
    * @param timeout give up when the end offsets are not reached in this time
    */
-  public record Options(Split split, Integer size, Map<TopicPartition, Long> fromOffsets, Duration timeout) {
+  public record Options(
+      Split split, Integer size, Map<TopicPartition, Long> fromOffsets, Duration timeout) {
     public static Options all() {
       return new Options(null, null, Map.of(), Duration.ofMinutes(2));
     }
@@ -96,7 +99,8 @@ public final class ImageTopicReader {
    * @param duplicates images skipped because their content id was already read
    * @param deadLettered records sent to the dead-letter topic
    */
-  public record Result(ImageSet images, List<OffsetRange> provenance, int duplicates, int deadLettered) {
+  public record Result(
+      ImageSet images, List<OffsetRange> provenance, int duplicates, int deadLettered) {
     public int size() {
       return images == null ? 0 : images.size();
     }
@@ -106,7 +110,8 @@ public final class ImageTopicReader {
   public Result read(String domain, Options options) throws InterruptedException {
     String topic = TopicNames.images(domain);
     SchemaRegistryClient registry = SchemaRegistryClient.fromConfigs(clientConfig);
-    AvroDeserializer<ImageBatch> deserializer = AvroDeserializer.specific(registry, ImageBatch.class);
+    AvroDeserializer<ImageBatch> deserializer =
+        AvroDeserializer.specific(registry, ImageBatch.class);
     deserializer.configure(clientConfig, false);
 
     List<DecodedImage> images = new ArrayList<>();
@@ -122,12 +127,15 @@ public final class ImageTopicReader {
         DeadLetters dlq = new DeadLetters(topic)) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, options.timeout());
       if (infos == null || infos.isEmpty()) {
-        throw new IllegalArgumentException("no topic " + topic + ": nothing was ingested for domain " + domain);
+        throw new IllegalArgumentException(
+            "no topic " + topic + ": nothing was ingested for domain " + domain);
       }
-      List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> parts =
+          infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       consumer.assign(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts, options.timeout());
-      Map<TopicPartition, Long> start = new HashMap<>(consumer.beginningOffsets(parts, options.timeout()));
+      Map<TopicPartition, Long> start =
+          new HashMap<>(consumer.beginningOffsets(parts, options.timeout()));
       options.fromOffsets().forEach((tp, off) -> start.merge(tp, off, Math::max));
       Set<TopicPartition> open = new HashSet<>();
       for (TopicPartition tp : parts) {
@@ -141,7 +149,8 @@ public final class ImageTopicReader {
       long deadline = System.nanoTime() + options.timeout().toNanos();
       while (!open.isEmpty()) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("timed out reading " + topic + ": partitions " + open + " not read to their end");
+          throw new IllegalStateException(
+              "timed out reading " + topic + ": partitions " + open + " not read to their end");
         }
         if (Thread.interrupted()) {
           throw new InterruptedException();
@@ -195,10 +204,18 @@ public final class ImageTopicReader {
     }
     int[] labelArray = allLabelled ? labels.stream().mapToInt(Integer::intValue).toArray() : null;
     try {
-      return new Result(ImageSets.assemble(images, sources, labelArray, options.size()), provenance, duplicates, deadLettered);
+      return new Result(
+          ImageSets.assemble(images, sources, labelArray, options.size()),
+          provenance,
+          duplicates,
+          deadLettered);
     } catch (InvalidImageDataException e) {
       throw new IllegalArgumentException(
-          "images of domain " + domain + " differ in size: read them with a target size. " + e.getMessage(), e);
+          "images of domain "
+              + domain
+              + " differ in size: read them with a target size. "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -207,7 +224,8 @@ public final class ImageTopicReader {
     if (content instanceof RawPixels raw) {
       byte[] px = bytes(raw.getPixels());
       if (raw.getChannels() != 1 && raw.getChannels() != 3) {
-        throw new InvalidImageDataException(img.getSource(), "raw pixels with " + raw.getChannels() + " channels");
+        throw new InvalidImageDataException(
+            img.getSource(), "raw pixels with " + raw.getChannels() + " channels");
       }
       try {
         return new DecodedImage(raw.getChannels(), raw.getHeight(), raw.getWidth(), px, null);
@@ -218,7 +236,8 @@ public final class ImageTopicReader {
     EncodedImage enc = (EncodedImage) content;
     DecodedImage d = ImageDecoder.decode(bytes(enc.getData()), img.getSource());
     if (d.format() != ImageFormat.valueOf(enc.getFormat().name())) {
-      throw new InvalidImageDataException(img.getSource(), "declared " + enc.getFormat() + " but is " + d.format());
+      throw new InvalidImageDataException(
+          img.getSource(), "declared " + enc.getFormat() + " but is " + d.format());
     }
     return d;
   }
@@ -265,23 +284,35 @@ public final class ImageTopicReader {
         ser.configure(clientConfig, false);
         producer = new KafkaProducer<>(p, new StringSerializer(), ser);
       }
-      DeadLetter dl = DeadLetter.newBuilder()
-          .setTopic(rec.topic())
-          .setPartition(rec.partition())
-          .setOffset(rec.offset())
-          .setKey(rec.key() == null ? null : java.nio.ByteBuffer.wrap(rec.key()))
-          .setValue(rec.value() == null ? null : java.nio.ByteBuffer.wrap(rec.value()))
-          .setErrorClass(error.getClass().getName())
-          .setErrorMessage(String.valueOf(error.getMessage()))
-          .setTimestamp(Instant.now())
-          .build();
-      String key = rec.key() == null ? null : new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8);
+      DeadLetter dl =
+          DeadLetter.newBuilder()
+              .setTopic(rec.topic())
+              .setPartition(rec.partition())
+              .setOffset(rec.offset())
+              .setKey(rec.key() == null ? null : java.nio.ByteBuffer.wrap(rec.key()))
+              .setValue(rec.value() == null ? null : java.nio.ByteBuffer.wrap(rec.value()))
+              .setErrorClass(error.getClass().getName())
+              .setErrorMessage(String.valueOf(error.getMessage()))
+              .setTimestamp(Instant.now())
+              .build();
+      String key =
+          rec.key() == null ? null : new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8);
       try {
         producer.send(new ProducerRecord<>(dlqTopic, key, dl)).get();
       } catch (Exception e) {
         // Losing the bad record silently is worse than stopping: the caller sees the failure.
-        throw new IllegalStateException("could not dead-letter " + rec.topic() + "-" + rec.partition() + "@" + rec.offset()
-            + " to " + dlqTopic + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "could not dead-letter "
+                + rec.topic()
+                + "-"
+                + rec.partition()
+                + "@"
+                + rec.offset()
+                + " to "
+                + dlqTopic
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
 

@@ -26,41 +26,64 @@ import picocli.CommandLine.Parameters;
       "content, so re-running after a failure is safe."
     },
     exitCodeListHeading = "Exit codes:%n",
-    exitCodeList = {"0:all images acknowledged", "1:failed while sending (summary says which batches are in Kafka)",
-        "2:bad input or options (nothing sent)"})
+    exitCodeList = {
+      "0:all images acknowledged",
+      "1:failed while sending (summary says which batches are in Kafka)",
+      "2:bad input or options (nothing sent)"
+    })
 public final class IngestCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 
-  @Option(names = {"-d", "--domain"}, required = true,
+  @Option(
+      names = {"-d", "--domain"},
+      required = true,
       description = "Image domain, " + DomainNames.REGEX + " (topic hpt.images.<domain>).")
   String domain;
 
-  @Option(names = {"-s", "--split"}, defaultValue = "unlabeled",
-      description = "Split recorded with the images: unlabeled, train, val, test (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-s", "--split"},
+      defaultValue = "unlabeled",
+      description =
+          "Split recorded with the images: unlabeled, train, val, test (default ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = {"-l", "--labels"}, description = "IDX label file for the IDX image file.")
+  @Option(
+      names = {"-l", "--labels"},
+      description = "IDX label file for the IDX image file.")
   Path labels;
 
-  @Option(names = "--skip-non-images", description = "Skip files that are not PNG/JPEG instead of failing.")
+  @Option(
+      names = "--skip-non-images",
+      description = "Skip files that are not PNG/JPEG instead of failing.")
   boolean skipNonImages;
 
-  @Option(names = "--compression", defaultValue = "lz4",
-      description = "Producer compression: none, gzip, snappy, lz4, zstd (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--compression",
+      defaultValue = "lz4",
+      description =
+          "Producer compression: none, gzip, snappy, lz4, zstd (default ${DEFAULT-VALUE}).")
   String compression;
 
-  @Option(names = "--partitions", defaultValue = "1",
+  @Option(
+      names = "--partitions",
+      defaultValue = "1",
       description = "Partitions when the topic is created by this run (default ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--batch-bytes", defaultValue = "" + Ingestor.DEFAULT_BATCH_BYTES,
-      description = "Target size of one batch record, capped by the topic's limit (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-bytes",
+      defaultValue = "" + Ingestor.DEFAULT_BATCH_BYTES,
+      description =
+          "Target size of one batch record, capped by the topic's limit (default ${DEFAULT-VALUE}).")
   int batchBytes;
 
   @Option(names = "--no-progress", description = "No progress bar.")
   boolean noProgress;
 
-  @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Folders, image files or IDX files.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "INPUT",
+      description = "Folders, image files or IDX files.")
   List<Path> inputs;
 
   @Override
@@ -72,9 +95,20 @@ public final class IngestCommand implements Callable<Integer> {
       try {
         parsedSplit = Split.valueOf(split.toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("invalid --split '" + split + "': use unlabeled, train, val or test");
+        throw new IllegalArgumentException(
+            "invalid --split '" + split + "': use unlabeled, train, val or test");
       }
-      config = new IngestConfig(domain, parsedSplit, inputs, labels, skipNonImages, null, compression, partitions, batchBytes);
+      config =
+          new IngestConfig(
+              domain,
+              parsedSplit,
+              inputs,
+              labels,
+              skipNonImages,
+              null,
+              compression,
+              partitions,
+              batchBytes);
     } catch (IllegalArgumentException e) {
       err.println("hpt ingest: " + e.getMessage());
       return 2;
@@ -106,9 +140,15 @@ public final class IngestCommand implements Callable<Integer> {
     private synchronized void start(String task, long total, String unit) {
       close();
       if (enabled) {
-        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" " + unit, 1)
-            .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-            .showSpeed().build();
+        bar =
+            new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setUnit(" " + unit, 1)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .showSpeed()
+                .build();
       }
     }
 
@@ -125,9 +165,12 @@ public final class IngestCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onSendStarted(String topic, int images, long bytes, int batches, MessageLimits limits) {
+    public void onSendStarted(
+        String topic, int images, long bytes, int batches, MessageLimits limits) {
       close();
-      System.err.printf("sending %d images (%.1f MB) in %d batches to %s (%s)%n", images, bytes / 1e6, batches, topic, limits);
+      System.err.printf(
+          "sending %d images (%.1f MB) in %d batches to %s (%s)%n",
+          images, bytes / 1e6, batches, topic, limits);
       start("send", images, "img");
     }
 

@@ -8,11 +8,13 @@ import org.hptstream.topics.DomainNames;
 /**
  * What to ingest and how.
  *
- * @param domain image domain (validated by {@link DomainNames}); the topic is {@code hpt.images.<domain>}
+ * @param domain image domain (validated by {@link DomainNames}); the topic is {@code
+ *     hpt.images.<domain>}
  * @param split data split recorded in every batch
  * @param sources folders of PNG/JPEG (recursive), single PNG/JPEG files, or IDX image files
  * @param labels IDX label file for the one IDX source, or null
- * @param skipNonImages skip files that are not PNG/JPEG instead of failing (corrupt PNG/JPEG still fail)
+ * @param skipNonImages skip files that are not PNG/JPEG instead of failing (corrupt PNG/JPEG still
+ *     fail)
  * @param producerId recorded in every batch; null for {@code hpt-ingest@<host>}
  * @param compression producer compression.type (lz4, zstd, gzip, snappy, none)
  * @param partitions partitions of the images topic when this run creates it
@@ -33,7 +35,8 @@ public record IngestConfig(
     DomainNames.validate(domain);
     split = split == null ? Split.UNLABELED : split;
     if (sources == null || sources.isEmpty()) {
-      throw new IllegalArgumentException("no input given: name folders of PNG/JPEG or IDX image files");
+      throw new IllegalArgumentException(
+          "no input given: name folders of PNG/JPEG or IDX image files");
     }
     sources = List.copyOf(sources);
     compression = compression == null ? "lz4" : compression;
@@ -51,18 +54,38 @@ public record IngestConfig(
   }
 
   public IngestConfig withSplit(Split s) {
-    return new IngestConfig(domain, s, sources, labels, skipNonImages, producerId, compression, partitions, maxBatchBytes);
+    return new IngestConfig(
+        domain,
+        s,
+        sources,
+        labels,
+        skipNonImages,
+        producerId,
+        compression,
+        partitions,
+        maxBatchBytes);
   }
 
   public IngestConfig withLabels(Path l) {
-    return new IngestConfig(domain, split, sources, l, skipNonImages, producerId, compression, partitions, maxBatchBytes);
+    return new IngestConfig(
+        domain,
+        split,
+        sources,
+        l,
+        skipNonImages,
+        producerId,
+        compression,
+        partitions,
+        maxBatchBytes);
   }
 
   public IngestConfig withMaxBatchBytes(int bytes) {
-    return new IngestConfig(domain, split, sources, labels, skipNonImages, producerId, compression, partitions, bytes);
+    return new IngestConfig(
+        domain, split, sources, labels, skipNonImages, producerId, compression, partitions, bytes);
   }
 
   public IngestConfig withSkipNonImages(boolean skip) {
-    return new IngestConfig(domain, split, sources, labels, skip, producerId, compression, partitions, maxBatchBytes);
+    return new IngestConfig(
+        domain, split, sources, labels, skip, producerId, compression, partitions, maxBatchBytes);
   }
 }

@@ -51,20 +51,37 @@ public record IngestResult(
   /** Multi-line human summary: totals, and on failure which batches are in Kafka and which not. */
   public String summary() {
     StringBuilder s = new StringBuilder();
-    s.append(String.format("%s %d images (%.1f MB of image data, %.1f MB in records) in %d batches to %s in %.2f s: %.1f MB/s, %.0f images/s%n",
-        success() ? "ingested" : "PARTIALLY ingested", imagesAcknowledged(), imageBytesAcknowledged() / 1e6,
-        recordBytesAcknowledged() / 1e6, acknowledged.size(), topic, nanos / 1e9, megabytesPerSecond(),
-        nanos == 0 ? 0 : imagesAcknowledged() / (nanos / 1e9)));
-    s.append(String.format("  validation %.2f s, sending %.2f s%n", validateNanos / 1e9, sendNanos / 1e9));
+    s.append(
+        String.format(
+            "%s %d images (%.1f MB of image data, %.1f MB in records) in %d batches to %s in %.2f s: %.1f MB/s, %.0f images/s%n",
+            success() ? "ingested" : "PARTIALLY ingested",
+            imagesAcknowledged(),
+            imageBytesAcknowledged() / 1e6,
+            recordBytesAcknowledged() / 1e6,
+            acknowledged.size(),
+            topic,
+            nanos / 1e9,
+            megabytesPerSecond(),
+            nanos == 0 ? 0 : imagesAcknowledged() / (nanos / 1e9)));
+    s.append(
+        String.format(
+            "  validation %.2f s, sending %.2f s%n", validateNanos / 1e9, sendNanos / 1e9));
     if (!skipped.isEmpty()) {
       s.append("skipped ").append(skipped.size()).append(" non-image files\n");
     }
     if (!success()) {
       s.append("acknowledged (in Kafka): ").append(acknowledged.size()).append(" batches\n");
       acknowledged.forEach(b -> s.append("  ok     ").append(b.describe()).append('\n'));
-      failed.forEach(f -> s.append("  FAILED ").append(f.batch().describe()).append(": ").append(f.error()).append('\n'));
+      failed.forEach(
+          f ->
+              s.append("  FAILED ")
+                  .append(f.batch().describe())
+                  .append(": ")
+                  .append(f.error())
+                  .append('\n'));
       notSent.forEach(b -> s.append("  not sent ").append(b.describe()).append('\n'));
-      s.append("re-running the same command is safe: batch and image ids are content-derived, duplicates are recognisable\n");
+      s.append(
+          "re-running the same command is safe: batch and image ids are content-derived, duplicates are recognisable\n");
     }
     return s.toString();
   }

@@ -14,12 +14,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.hptstream.clients.ClientConfigs;
 import org.hptstream.registry.SchemaRegistryClient;
 import org.hptstream.schemas.EncodedImage;
 import org.hptstream.schemas.Image;
 import org.hptstream.schemas.ImageBatch;
 import org.hptstream.schemas.RawPixels;
-import org.hptstream.clients.ClientConfigs;
 import org.hptstream.serde.AvroSerdeConfig;
 import org.hptstream.serde.AvroSerializer;
 import org.hptstream.serde.WireFormat;
@@ -51,7 +51,8 @@ public final class Ingestor {
    *
    * @throws InvalidInputException when the input is bad; nothing was sent then
    */
-  public IngestResult run(IngestConfig config, IngestListener listener) throws InvalidInputException {
+  public IngestResult run(IngestConfig config, IngestListener listener)
+      throws InvalidInputException {
     long t0 = System.nanoTime();
     SourcePlanner.Plan plan = SourcePlanner.plan(config, listener);
     long validated = System.nanoTime();
@@ -64,14 +65,20 @@ public final class Ingestor {
     try (Admin admin = Admin.create(ClientConfigs.kafkaOnly(clientConfig))) {
       TopicSpec spec = TopicSpec.images(config.domain(), config.partitions());
       new TopicAdmin(admin).ensure(spec);
-      int requestSize = Integer.parseInt(producerConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG).toString());
+      int requestSize =
+          Integer.parseInt(producerConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG).toString());
       limits = MessageLimits.read(admin, topic, requestSize, config.compression());
     }
     if (!clientConfig.containsKey(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)) {
       // Let the topic's limit, not the producer's 1 MiB default, decide the largest record.
       int requestSize = limits.topicMaxMessageBytes();
       producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, requestSize);
-      limits = new MessageLimits(limits.topicMaxMessageBytes(), limits.brokerMessageMaxBytes(), requestSize, limits.compression());
+      limits =
+          new MessageLimits(
+              limits.topicMaxMessageBytes(),
+              limits.brokerMessageMaxBytes(),
+              requestSize,
+              limits.compression());
     }
     String producerId = config.producerId() != null ? config.producerId() : defaultProducerId();
     List<List<ImageItem>> batches = cut(plan.images(), config, limits, producerId);
@@ -107,21 +114,37 @@ public final class Ingestor {
       sender.flush();
     }
     long end = System.nanoTime();
-    return new IngestResult(topic, limits, sender.acknowledged(), sender.failed(), notSent, plan.skipped(),
-        end - t0, validated - t0, end - s0);
+    return new IngestResult(
+        topic,
+        limits,
+        sender.acknowledged(),
+        sender.failed(),
+        notSent,
+        plan.skipped(),
+        end - t0,
+        validated - t0,
+        end - s0);
   }
 
   /** Greedy cut in input order; an image too large for any batch is an input error. */
-  private static List<List<ImageItem>> cut(List<ImageItem> images, IngestConfig config, MessageLimits limits,
-      String producerId) throws InvalidInputException {
+  private static List<List<ImageItem>> cut(
+      List<ImageItem> images, IngestConfig config, MessageLimits limits, String producerId)
+      throws InvalidInputException {
     int overhead = batchOverhead(config.domain(), producerId);
     int hardMax = limits.maxValueBytes();
-    int target = Math.min(hardMax, config.maxBatchBytes() > 0 ? config.maxBatchBytes() : DEFAULT_BATCH_BYTES);
+    int target =
+        Math.min(
+            hardMax, config.maxBatchBytes() > 0 ? config.maxBatchBytes() : DEFAULT_BATCH_BYTES);
     List<String> tooLarge = new ArrayList<>();
     for (ImageItem item : images) {
       if (item.encodedSizeBound() + overhead > hardMax) {
-        tooLarge.add(item.source() + ": image of " + item.encodedSizeBound() + " bytes (with framing) does not fit in one record: "
-            + limits + "; raise the topic's max.message.bytes (and max.request.size)");
+        tooLarge.add(
+            item.source()
+                + ": image of "
+                + item.encodedSizeBound()
+                + " bytes (with framing) does not fit in one record: "
+                + limits
+                + "; raise the topic's max.message.bytes (and max.request.size)");
         if (tooLarge.size() >= SourcePlanner.MAX_PROBLEMS) {
           break;
         }
@@ -157,14 +180,26 @@ public final class Ingestor {
     List<String> ids = items.stream().map(ImageItem::id).toList();
     long bytes = 0;
     for (ImageItem item : items) {
-      bytes += item instanceof ImageItem.FileImage f ? f.size() : ((ImageItem.IdxImage) item).set().imageBytes();
+      bytes +=
+          item instanceof ImageItem.FileImage f
+              ? f.size()
+              : ((ImageItem.IdxImage) item).set().imageBytes();
     }
-    return new BatchReport(index, ContentIds.ofBatch(config.domain(), config.split().name(), ids), items.size(), bytes,
-        0, items.get(0).source(), items.get(items.size() - 1).source(), -1, -1);
+    return new BatchReport(
+        index,
+        ContentIds.ofBatch(config.domain(), config.split().name(), ids),
+        items.size(),
+        bytes,
+        0,
+        items.get(0).source(),
+        items.get(items.size() - 1).source(),
+        -1,
+        -1);
   }
 
   /** Builds the record; files are re-read and must still match their validated content id. */
-  static ImageBatch build(IngestConfig config, String producerId, List<ImageItem> items) throws IOException {
+  static ImageBatch build(IngestConfig config, String producerId, List<ImageItem> items)
+      throws IOException {
     List<Image> images = new ArrayList<>(items.size());
     List<String> ids = new ArrayList<>(items.size());
     for (ImageItem item : items) {
@@ -180,15 +215,24 @@ public final class Ingestor {
         ImageItem.IdxImage x = (ImageItem.IdxImage) item;
         int n = x.set().imageBytes();
         // A view into the set's pixels: no copy (ImageSet's array is immutable by contract).
-        content = new RawPixels(x.set().channels(), x.set().height(), x.set().width(),
-            ByteBuffer.wrap(x.set().pixels(), x.index() * n, n).slice());
+        content =
+            new RawPixels(
+                x.set().channels(),
+                x.set().height(),
+                x.set().width(),
+                ByteBuffer.wrap(x.set().pixels(), x.index() * n, n).slice());
         label = x.label();
       }
       images.add(new Image(item.id(), content, label, item.source()));
       ids.add(item.id());
     }
-    return new ImageBatch(config.domain(), config.split(), ContentIds.ofBatch(config.domain(), config.split().name(), ids),
-        producerId, Instant.now(), images);
+    return new ImageBatch(
+        config.domain(),
+        config.split(),
+        ContentIds.ofBatch(config.domain(), config.split().name(), ids),
+        producerId,
+        Instant.now(),
+        images);
   }
 
   private Map<String, Object> producerConfig(IngestConfig config) {
@@ -202,22 +246,28 @@ public final class Ingestor {
     return c;
   }
 
-  /** Producer of ImageBatch records with our Avro serializer; registry keys are read from the config. */
+  /**
+   * Producer of ImageBatch records with our Avro serializer; registry keys are read from the
+   * config.
+   */
   public static Producer<String, ImageBatch> newProducer(Map<String, Object> producerConfig) {
     return newProducer(producerConfig, SchemaRegistryClient.fromConfigs(producerConfig));
   }
 
-  private static Producer<String, ImageBatch> newProducer(Map<String, Object> producerConfig, SchemaRegistryClient registry) {
+  private static Producer<String, ImageBatch> newProducer(
+      Map<String, Object> producerConfig, SchemaRegistryClient registry) {
     AvroSerializer<ImageBatch> values = new AvroSerializer<>(registry);
     values.configure(producerConfig, false);
-    return new KafkaProducer<>(ClientConfigs.kafkaOnly(producerConfig), new StringSerializer(), values);
+    return new KafkaProducer<>(
+        ClientConfigs.kafkaOnly(producerConfig), new StringSerializer(), values);
   }
 
   /**
    * Registers (or with auto.register.schemas=false looks up) the ImageBatch schema before anything
    * is sent, so an unreachable registry or an incompatible schema fails the run up front.
    */
-  private static void checkSchema(SchemaRegistryClient registry, Map<String, Object> config, String topic) {
+  private static void checkSchema(
+      SchemaRegistryClient registry, Map<String, Object> config, String topic) {
     String subject = WireFormat.subject(topic, false);
     if (AvroSerdeConfig.fromConfigs(config).autoRegister()) {
       registry.register(subject, ImageBatch.getClassSchema());

@@ -7,9 +7,10 @@ public class InvalidInputException extends Exception {
   private final List<String> problems;
 
   public InvalidInputException(List<String> problems) {
-    super(problems.size() == 1
-        ? problems.get(0)
-        : problems.size() + " problems in the input:\n  " + String.join("\n  ", problems));
+    super(
+        problems.size() == 1
+            ? problems.get(0)
+            : problems.size() + " problems in the input:\n  " + String.join("\n  ", problems));
     this.problems = List.copyOf(problems);
   }
 

@@ -57,8 +57,11 @@ final class SourcePlanner {
       }
     }
     if (config.labels() != null && idxFiles.size() != 1) {
-      problems.add("--labels " + config.labels() + " needs exactly one IDX image file among the inputs, found "
-          + idxFiles.size());
+      problems.add(
+          "--labels "
+              + config.labels()
+              + " needs exactly one IDX image file among the inputs, found "
+              + idxFiles.size());
     }
     if (config.labels() != null) {
       if (!Files.exists(config.labels())) {
@@ -82,49 +85,68 @@ final class SourcePlanner {
         String name = idx.getFileName().toString();
         int n = set.imageBytes();
         byte[] px = set.pixels();
-        List<ImageItem> fromSet = IntStream.range(0, set.size()).parallel()
-            .mapToObj(i -> (ImageItem) new ImageItem.IdxImage(set, i, name + "#" + i,
-                ContentIds.ofPixels(set.channels(), set.height(), set.width(), px, i * n, n),
-                set.hasLabels() ? set.label(i) : null))
-            .toList();
+        List<ImageItem> fromSet =
+            IntStream.range(0, set.size())
+                .parallel()
+                .mapToObj(
+                    i ->
+                        (ImageItem)
+                            new ImageItem.IdxImage(
+                                set,
+                                i,
+                                name + "#" + i,
+                                ContentIds.ofPixels(
+                                    set.channels(), set.height(), set.width(), px, i * n, n),
+                                set.hasLabels() ? set.label(i) : null))
+                .toList();
         items.addAll(fromSet);
         totalBytes[0] += (long) n * set.size();
       } catch (InvalidImageDataException e) {
         problems.add(e.getMessage());
       } catch (IOException e) {
-        problems.add(idx + (config.labels() == null ? "" : " / " + config.labels()) + ": cannot read: " + e);
+        problems.add(
+            idx + (config.labels() == null ? "" : " / " + config.labels()) + ": cannot read: " + e);
       }
       listener.onSourceValidated(idx.toString());
     }
 
     ImageItem[] fileItems = new ImageItem[files.size()];
     List<String> skipped = Collections.synchronizedList(new ArrayList<>());
-    IntStream.range(0, files.size()).parallel().forEach(i -> {
-      if (problems.size() >= MAX_PROBLEMS) {
-        return;
-      }
-      Path f = files.get(i);
-      try {
-        byte[] bytes = Files.readAllBytes(f);
-        org.hptstream.data.ImageFormat format = org.hptstream.data.ImageFormat.sniff(bytes);
-        if (format == null) {
-          if (config.skipNonImages()) {
-            skipped.add(f.toString());
-          } else {
-            problems.add(f + ": not a PNG or JPEG image (use --skip-non-images to skip such files)");
-          }
-        } else {
-          ImageDecoder.decode(bytes, f.toString());
-          fileItems[i] = new ImageItem.FileImage(f, fileNames.get(i), ImageFormat.valueOf(format.name()),
-              ContentIds.ofEncoded(bytes), bytes.length);
-        }
-      } catch (InvalidImageDataException e) {
-        problems.add(e.getMessage());
-      } catch (IOException e) {
-        problems.add(f + ": cannot read: " + e);
-      }
-      listener.onSourceValidated(f.toString());
-    });
+    IntStream.range(0, files.size())
+        .parallel()
+        .forEach(
+            i -> {
+              if (problems.size() >= MAX_PROBLEMS) {
+                return;
+              }
+              Path f = files.get(i);
+              try {
+                byte[] bytes = Files.readAllBytes(f);
+                org.hptstream.data.ImageFormat format = org.hptstream.data.ImageFormat.sniff(bytes);
+                if (format == null) {
+                  if (config.skipNonImages()) {
+                    skipped.add(f.toString());
+                  } else {
+                    problems.add(
+                        f + ": not a PNG or JPEG image (use --skip-non-images to skip such files)");
+                  }
+                } else {
+                  ImageDecoder.decode(bytes, f.toString());
+                  fileItems[i] =
+                      new ImageItem.FileImage(
+                          f,
+                          fileNames.get(i),
+                          ImageFormat.valueOf(format.name()),
+                          ContentIds.ofEncoded(bytes),
+                          bytes.length);
+                }
+              } catch (InvalidImageDataException e) {
+                problems.add(e.getMessage());
+              } catch (IOException e) {
+                problems.add(f + ": cannot read: " + e);
+              }
+              listener.onSourceValidated(f.toString());
+            });
     if (!problems.isEmpty()) {
       List<String> sorted = new ArrayList<>(problems);
       Collections.sort(sorted);
@@ -140,8 +162,10 @@ final class SourcePlanner {
       }
     }
     if (items.isEmpty()) {
-      throw new InvalidInputException("no images found in " + config.sources()
-          + (skipped.isEmpty() ? "" : " (" + skipped.size() + " non-image files skipped)"));
+      throw new InvalidInputException(
+          "no images found in "
+              + config.sources()
+              + (skipped.isEmpty() ? "" : " (" + skipped.size() + " non-image files skipped)"));
     }
     List<String> skippedSorted = new ArrayList<>(skipped);
     Collections.sort(skippedSorted);

@@ -24,17 +24,27 @@ class ImageTopicReaderTest {
   @TempDir Path tmp;
 
   @Test
-  void readsBackWhatWasIngestedSkippingDuplicatesAndDeadLetteringJunk(KafkaStackFixture stack) throws Exception {
+  void readsBackWhatWasIngestedSkippingDuplicatesAndDeadLetteringJunk(KafkaStackFixture stack)
+      throws Exception {
     Map<String, Object> client = TestData.clientConfig(stack);
     Path[] idx = TestData.idxSlice(tmp, 300, 300);
-    IngestConfig config = IngestConfig.of("reader-fashion", List.of(idx[0])).withLabels(idx[1])
-        .withSplit(Split.TRAIN).withMaxBatchBytes(64 * 1024);
+    IngestConfig config =
+        IngestConfig.of("reader-fashion", List.of(idx[0]))
+            .withLabels(idx[1])
+            .withSplit(Split.TRAIN)
+            .withMaxBatchBytes(64 * 1024);
     assertThat(new Ingestor(client).run(config, IngestListener.NONE).success()).isTrue();
 
     // Junk in the middle of the stream: not our wire format.
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.<String, Object>of(
-        "bootstrap.servers", stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-      p.send(new ProducerRecord<>("hpt.images.reader-fashion", "reader-fashion".getBytes(), "junk".getBytes())).get();
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(
+            Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      p.send(
+              new ProducerRecord<>(
+                  "hpt.images.reader-fashion", "reader-fashion".getBytes(), "junk".getBytes()))
+          .get();
     }
     // A re-run of the same ingest: every image is a duplicate downstream.
     assertThat(new Ingestor(client).run(config, IngestListener.NONE).success()).isTrue();
@@ -52,13 +62,21 @@ class ImageTopicReaderTest {
     assertThat(TestData.readAllRaw(stack, "hpt.images.reader-fashion.dlq")).hasSize(1);
 
     // Only another split: nothing. From the end offset on: nothing new.
-    assertThat(reader.read("reader-fashion", ImageTopicReader.Options.all().withSplit(Split.TEST)).size()).isZero();
-    ImageTopicReader.Result none = reader.read("reader-fashion", ImageTopicReader.Options.all()
-        .withFromOffsets(Map.of(new TopicPartition("hpt.images.reader-fashion", 0), end)));
+    assertThat(
+            reader
+                .read("reader-fashion", ImageTopicReader.Options.all().withSplit(Split.TEST))
+                .size())
+        .isZero();
+    ImageTopicReader.Result none =
+        reader.read(
+            "reader-fashion",
+            ImageTopicReader.Options.all()
+                .withFromOffsets(Map.of(new TopicPartition("hpt.images.reader-fashion", 0), end)));
     assertThat(none.size()).isZero();
     assertThat(none.provenance().get(0).getStartOffset()).isEqualTo(end);
     // Resized on read (28 -> 16), as a trainer at a smaller resolution would ask.
-    ImageSet small = reader.read("reader-fashion", ImageTopicReader.Options.all().withSize(16)).images();
+    ImageSet small =
+        reader.read("reader-fashion", ImageTopicReader.Options.all().withSize(16)).images();
     assertThat(small.height()).isEqualTo(16);
     assertThat(Arrays.stream(small.labels()).max().getAsInt()).isEqualTo(9);
   }

@@ -25,18 +25,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real Fashion-MNIST through the real broker and registry, read back and checked image by image. */
+/**
+ * Real Fashion-MNIST through the real broker and registry, read back and checked image by image.
+ */
 @ExtendWith(TestStackExtension.class)
 class IngestEndToEndTest {
   @TempDir Path tmp;
 
   @Test
-  void fashionMnistSliceWithLabelsArrivesCompleteAndRerunsGiveTheSameIds(KafkaStackFixture stack) throws Exception {
+  void fashionMnistSliceWithLabelsArrivesCompleteAndRerunsGiveTheSameIds(KafkaStackFixture stack)
+      throws Exception {
     int n = 600;
     Path[] idx = TestData.idxSlice(tmp, n, n);
-    IngestConfig config = IngestConfig.of("fashion-e2e", List.of(idx[0])).withLabels(idx[1]).withSplit(Split.TRAIN)
-        .withMaxBatchBytes(100_000);
-    IngestResult result = new Ingestor(TestData.clientConfig(stack)).run(config, IngestListener.NONE);
+    IngestConfig config =
+        IngestConfig.of("fashion-e2e", List.of(idx[0]))
+            .withLabels(idx[1])
+            .withSplit(Split.TRAIN)
+            .withMaxBatchBytes(100_000);
+    IngestResult result =
+        new Ingestor(TestData.clientConfig(stack)).run(config, IngestListener.NONE);
 
     assertThat(result.success()).as(result.summary()).isTrue();
     assertThat(result.topic()).isEqualTo("hpt.images.fashion-e2e");
@@ -61,17 +68,21 @@ class IngestEndToEndTest {
     for (int i = 0; i < n; i++) {
       Image img = images.get(i);
       RawPixels px = (RawPixels) img.getContent();
-      assertThat(List.of(px.getChannels(), px.getHeight(), px.getWidth())).containsExactly(1, 28, 28);
+      assertThat(List.of(px.getChannels(), px.getHeight(), px.getWidth()))
+          .containsExactly(1, 28, 28);
       byte[] pixels = new byte[px.getPixels().remaining()];
       px.getPixels().get(pixels);
       assertThat(pixels).isEqualTo(truth.image(i));
       assertThat(img.getLabel()).isEqualTo(truth.label(i));
       assertThat(img.getSource()).isEqualTo("slice-images-idx3-ubyte.gz#" + i);
-      assertThat(img.getId()).isEqualTo(sha256(ByteBuffer.allocate(12).putInt(1).putInt(28).putInt(28).array(), pixels));
+      assertThat(img.getId())
+          .isEqualTo(
+              sha256(ByteBuffer.allocate(12).putInt(1).putInt(28).putInt(28).array(), pixels));
     }
 
     // A re-run sends the same content: the same batch ids, recognisable downstream as duplicates.
-    IngestResult again = new Ingestor(TestData.clientConfig(stack)).run(config, IngestListener.NONE);
+    IngestResult again =
+        new Ingestor(TestData.clientConfig(stack)).run(config, IngestListener.NONE);
     assertThat(again.success()).isTrue();
     assertThat(again.acknowledged().stream().map(BatchReport::batchId).toList())
         .isEqualTo(result.acknowledged().stream().map(BatchReport::batchId).toList());
@@ -81,16 +92,19 @@ class IngestEndToEndTest {
   void folderOfPngAndJpegIsSentByteForByte(KafkaStackFixture stack) throws Exception {
     Path root = tmp.resolve("scans");
     for (int i = 0; i < 30; i++) {
-      TestData.writeImage(root.resolve((i % 2 == 0 ? "a" : "b") + "/img" + i + ".png"), i, 2, "png");
+      TestData.writeImage(
+          root.resolve((i % 2 == 0 ? "a" : "b") + "/img" + i + ".png"), i, 2, "png");
     }
     TestData.writeImage(root.resolve("b/photo.jpg"), 99, 4, "jpeg");
-    IngestResult result = new Ingestor(TestData.clientConfig(stack))
-        .run(IngestConfig.of("xray-site-b", List.of(root)), IngestListener.NONE);
+    IngestResult result =
+        new Ingestor(TestData.clientConfig(stack))
+            .run(IngestConfig.of("xray-site-b", List.of(root)), IngestListener.NONE);
     assertThat(result.success()).as(result.summary()).isTrue();
     assertThat(result.imagesAcknowledged()).isEqualTo(31);
 
     List<Image> images = new ArrayList<>();
-    TestData.readAll(stack, "hpt.images.xray-site-b").forEach(r -> images.addAll(r.value().getImages()));
+    TestData.readAll(stack, "hpt.images.xray-site-b")
+        .forEach(r -> images.addAll(r.value().getImages()));
     assertThat(images).hasSize(31);
     for (Image img : images) {
       Path file = root.getParent().resolve(img.getSource());
@@ -99,7 +113,8 @@ class IngestEndToEndTest {
       byte[] actual = new byte[enc.getData().remaining()];
       enc.getData().get(actual);
       assertThat(actual).as(img.getSource()).isEqualTo(expected);
-      assertThat(enc.getFormat()).isEqualTo(img.getSource().endsWith(".jpg") ? ImageFormat.JPEG : ImageFormat.PNG);
+      assertThat(enc.getFormat())
+          .isEqualTo(img.getSource().endsWith(".jpg") ? ImageFormat.JPEG : ImageFormat.PNG);
       assertThat(img.getId()).isEqualTo(sha256(expected));
       assertThat(img.getLabel()).isNull();
     }

@@ -38,14 +38,16 @@ final class TestData {
     ImageSet set = fashionTrain();
     Path images = dir.resolve("slice-images-idx3-ubyte.gz");
     Path labels = dir.resolve("slice-labels-idx1-ubyte.gz");
-    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(images)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(images)))) {
       out.writeInt(0x00000803);
       out.writeInt(n);
       out.writeInt(set.height());
       out.writeInt(set.width());
       out.write(set.pixels(), 0, n * set.imageBytes());
     }
-    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(labels)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(labels)))) {
       out.writeInt(0x00000801);
       out.writeInt(labelCount);
       for (int i = 0; i < labelCount; i++) {
@@ -111,7 +113,9 @@ final class TestData {
     return readAll(stack, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** All records of the topic from the beginning to the end offsets (none when it does not exist). */
+  /**
+   * All records of the topic from the beginning to the end offsets (none when it does not exist).
+   */
   static <K, V> List<ConsumerRecord<K, V>> readAll(
       KafkaStackFixture stack, String topic, Deserializer<K> keys, Deserializer<V> values) {
     Map<String, Object> c = new HashMap<>();
@@ -122,7 +126,8 @@ final class TestData {
       if (infos == null) {
         return out;
       }
-      List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> parts =
+          infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);

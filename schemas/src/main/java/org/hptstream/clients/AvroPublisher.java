@@ -26,7 +26,9 @@ public final class AvroPublisher<T extends SpecificRecord> implements AutoClosea
   private final String topic;
   private final Producer<String, T> producer;
 
-  /** @param clientConfig Kafka client settings plus the schema registry keys */
+  /**
+   * @param clientConfig Kafka client settings plus the schema registry keys
+   */
   public AvroPublisher(Map<String, Object> clientConfig, TopicSpec topic) {
     this.topic = topic.name();
     try (Admin admin = Admin.create(adminConfig(clientConfig))) {
@@ -35,7 +37,8 @@ public final class AvroPublisher<T extends SpecificRecord> implements AutoClosea
     Map<String, Object> p = new HashMap<>(clientConfig);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    AvroSerializer<T> serializer = new AvroSerializer<>(SchemaRegistryClient.fromConfigs(clientConfig));
+    AvroSerializer<T> serializer =
+        new AvroSerializer<>(SchemaRegistryClient.fromConfigs(clientConfig));
     serializer.configure(clientConfig, false);
     this.producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
   }
@@ -48,7 +51,8 @@ public final class AvroPublisher<T extends SpecificRecord> implements AutoClosea
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing to " + topic, e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("could not publish to " + topic + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "could not publish to " + topic + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 
@@ -64,8 +68,13 @@ public final class AvroPublisher<T extends SpecificRecord> implements AutoClosea
   private static Map<String, Object> adminConfig(Map<String, Object> clientConfig) {
     // Admin warns about every producer/serde key it does not know: give it only what is not ours.
     Map<String, Object> a = new HashMap<>(clientConfig);
-    a.keySet().removeIf(k -> k.startsWith("schema.registry.") || k.startsWith("basic.auth.")
-        || k.equals("auto.register.schemas") || k.equals("specific.avro.reader"));
+    a.keySet()
+        .removeIf(
+            k ->
+                k.startsWith("schema.registry.")
+                    || k.startsWith("basic.auth.")
+                    || k.equals("auto.register.schemas")
+                    || k.equals("specific.avro.reader"));
     return a;
   }
 }

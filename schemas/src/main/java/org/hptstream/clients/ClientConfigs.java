@@ -13,8 +13,14 @@ public final class ClientConfigs {
    */
   public static Map<String, Object> kafkaOnly(Map<String, ?> config) {
     Map<String, Object> out = new HashMap<>(config);
-    out.keySet().removeIf(k -> k.startsWith("schema.registry.") || k.startsWith("basic.auth.")
-        || k.equals("auto.register.schemas") || k.equals("specific.avro.reader") || k.equals("use.latest.version"));
+    out.keySet()
+        .removeIf(
+            k ->
+                k.startsWith("schema.registry.")
+                    || k.startsWith("basic.auth.")
+                    || k.equals("auto.register.schemas")
+                    || k.equals("specific.avro.reader")
+                    || k.equals("use.latest.version"));
     return out;
   }
 }

@@ -22,33 +22,43 @@ import picocli.CommandLine.ParameterException;
 public final class ClientOptions {
   /** Environment variable naming the brokers (team-wide; docker-compose sets it). */
   public static final String BOOTSTRAP_ENV = "HPT_BOOTSTRAP_SERVERS";
+
   /** Environment variable naming the registry URL (team-wide; docker-compose sets it). */
   public static final String REGISTRY_ENV = "HPT_SCHEMA_REGISTRY_URL";
+
   /** Environment variable holding registry credentials {@code user:password}. */
   public static final String REGISTRY_USER_INFO_ENV = "HPT_SCHEMA_REGISTRY_USER_INFO";
 
   @Option(
       names = {"-b", "--bootstrap-servers"},
       defaultValue = "${env:" + BOOTSTRAP_ENV + ":-localhost:9092}",
-      description = "Kafka brokers host:port[,...] (default: $" + BOOTSTRAP_ENV + " or ${DEFAULT-VALUE}).")
+      description =
+          "Kafka brokers host:port[,...] (default: $" + BOOTSTRAP_ENV + " or ${DEFAULT-VALUE}).")
   String bootstrapServers;
 
   @Option(
       names = {"--schema-registry-url"},
       defaultValue = "${env:" + REGISTRY_ENV + ":-http://localhost:8081/apis/ccompat/v7}",
-      description = "Schema registry base URL(s), comma separated (default: $" + REGISTRY_ENV + " or ${DEFAULT-VALUE}).")
+      description =
+          "Schema registry base URL(s), comma separated (default: $"
+              + REGISTRY_ENV
+              + " or ${DEFAULT-VALUE}).")
   String schemaRegistryUrl;
 
   @Option(
       names = {"--schema-registry-user-info"},
       defaultValue = "${env:" + REGISTRY_USER_INFO_ENV + "}",
-      description = "Registry basic-auth credentials user:password (default: $" + REGISTRY_USER_INFO_ENV + ").")
+      description =
+          "Registry basic-auth credentials user:password (default: $"
+              + REGISTRY_USER_INFO_ENV
+              + ").")
   String registryUserInfo;
 
   @Option(
       names = {"-X", "--kafka-property"},
       paramLabel = "KEY=VALUE",
-      description = "Extra Kafka client / registry property, repeatable (e.g. security.protocol=SASL_SSL).")
+      description =
+          "Extra Kafka client / registry property, repeatable (e.g. security.protocol=SASL_SSL).")
   Map<String, String> properties = new HashMap<>();
 
   @Option(
@@ -74,7 +84,8 @@ public final class ClientOptions {
         p.load(r);
       } catch (IOException e) {
         throw new ParameterException(
-            new picocli.CommandLine(this), "cannot read --kafka-config " + configFile + ": " + e.getMessage());
+            new picocli.CommandLine(this),
+            "cannot read --kafka-config " + configFile + ": " + e.getMessage());
       }
       p.forEach((k, v) -> config.put(k.toString(), v.toString()));
     }

@@ -18,20 +18,33 @@ import org.apache.kafka.common.config.ConfigException;
  * @param requestTimeout timeout of one HTTP request
  */
 public record RegistryConfig(
-    List<URI> urls, String userInfo, int maxAttempts, Duration initialBackoff, Duration requestTimeout) {
+    List<URI> urls,
+    String userInfo,
+    int maxAttempts,
+    Duration initialBackoff,
+    Duration requestTimeout) {
 
   /** Comma-separated base URLs of the registry. */
   public static final String URL = "schema.registry.url";
-  /** {@code USER_INFO} (credentials from {@link #USER_INFO}) or {@code URL} (from the URL's user info). */
+
+  /**
+   * {@code USER_INFO} (credentials from {@link #USER_INFO}) or {@code URL} (from the URL's user
+   * info).
+   */
   public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
+
   /** {@code user:password}. */
   public static final String USER_INFO = "basic.auth.user.info";
+
   /** Older prefixed spelling of {@link #USER_INFO} still accepted by Confluent clients. */
   public static final String USER_INFO_PREFIXED = "schema.registry.basic.auth.user.info";
+
   /** Attempts per request on connection failure or 5xx (default 6, about 3 s of backoff in all). */
   public static final String MAX_ATTEMPTS = "schema.registry.max.attempts";
+
   /** First retry backoff in milliseconds (default 100, doubling). */
   public static final String BACKOFF_MS = "schema.registry.retry.backoff.ms";
+
   /** One request's timeout in milliseconds (default 10000). */
   public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
 
@@ -64,7 +77,8 @@ public record RegistryConfig(
       }
       try {
         URI uri = URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
-        if (uri.getScheme() == null || uri.getHost() == null
+        if (uri.getScheme() == null
+            || uri.getHost() == null
             || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
           throw new IllegalArgumentException("not an http(s) URL");
         }

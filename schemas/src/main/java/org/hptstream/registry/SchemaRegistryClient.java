@@ -16,13 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * Client of the Confluent Schema Registry REST API (also served by Apicurio under
- * {@code /apis/ccompat/v7}, Karapace and Redpanda), for Avro schemas.
+ * Client of the Confluent Schema Registry REST API (also served by Apicurio under {@code
+ * /apis/ccompat/v7}, Karapace and Redpanda), for Avro schemas.
  *
  * <p>Ids are cached both ways: schema to id per subject, and id to schema. Connection failures and
  * 5xx answers are retried with exponential backoff, rotating over the configured URLs; a 4xx answer
- * fails at once with the registry's message. The HTTP status decides, not the body's
- * {@code error_code} (Apicurio sends 0 there). Thread-safe.
+ * fails at once with the registry's message. The HTTP status decides, not the body's {@code
+ * error_code} (Apicurio sends 0 there). Thread-safe.
  */
 public final class SchemaRegistryClient {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -59,8 +59,8 @@ public final class SchemaRegistryClient {
   }
 
   /**
-   * Registers {@code schema} under {@code subject} ({@code POST /subjects/{s}/versions}); returns the
-   * id, which is the existing one when the schema is already registered.
+   * Registers {@code schema} under {@code subject} ({@code POST /subjects/{s}/versions}); returns
+   * the id, which is the existing one when the schema is already registered.
    *
    * @throws IncompatibleSchemaException when the subject's compatibility level refuses it
    */
@@ -69,8 +69,8 @@ public final class SchemaRegistryClient {
   }
 
   /**
-   * Looks up the id of {@code schema} under {@code subject} without registering it
-   * ({@code POST /subjects/{s}}).
+   * Looks up the id of {@code schema} under {@code subject} without registering it ({@code POST
+   * /subjects/{s}}).
    *
    * @throws SchemaNotFoundException when the subject or the schema under it is unknown
    */
@@ -81,7 +81,8 @@ public final class SchemaRegistryClient {
   /** The id the registry answers to POSTing {@code schema} at {@code path}, cached per subject. */
   private int idOf(String subject, Schema schema, String path) {
     // Register and lookup answer the same id for the same schema, so they share one cache.
-    Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+    Map<Schema, Integer> ids =
+        idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
     Integer cached = ids.get(schema);
     if (cached != null) {
       return cached;
@@ -127,7 +128,8 @@ public final class SchemaRegistryClient {
    * {@code BACKWARD_TRANSITIVE}, {@code FULL}, {@code NONE}.
    */
   public void setCompatibility(String subject, String level) {
-    String body = JSON.createObjectNode().put("compatibility", level.toUpperCase(Locale.ROOT)).toString();
+    String body =
+        JSON.createObjectNode().put("compatibility", level.toUpperCase(Locale.ROOT)).toString();
     call("PUT", "/config/" + enc(subject), body, subject);
   }
 
@@ -135,7 +137,10 @@ public final class SchemaRegistryClient {
   public String getCompatibility(String subject) {
     try {
       JsonNode answer = call("GET", "/config/" + enc(subject), null, subject);
-      JsonNode level = answer.has("compatibilityLevel") ? answer.get("compatibilityLevel") : answer.get("compatibility");
+      JsonNode level =
+          answer.has("compatibilityLevel")
+              ? answer.get("compatibilityLevel")
+              : answer.get("compatibility");
       return level == null ? null : level.asText();
     } catch (SchemaNotFoundException e) {
       return null;
@@ -143,7 +148,10 @@ public final class SchemaRegistryClient {
   }
 
   private static String body(Schema schema) {
-    return JSON.createObjectNode().put("schema", schema.toString()).put("schemaType", "AVRO").toString();
+    return JSON.createObjectNode()
+        .put("schema", schema.toString())
+        .put("schemaType", "AVRO")
+        .toString();
   }
 
   private static String enc(String s) {
@@ -198,7 +206,8 @@ public final class SchemaRegistryClient {
               status, method + " " + uri + " answered with invalid JSON: " + e.getMessage(), e);
         }
       }
-      String message = method + " " + uri + " failed: HTTP " + status + " " + registryMessage(response.body());
+      String message =
+          method + " " + uri + " failed: HTTP " + status + " " + registryMessage(response.body());
       if (status >= 500) {
         lastStatus = status;
         lastFailure = new IOException(message);
@@ -206,19 +215,37 @@ public final class SchemaRegistryClient {
         continue;
       }
       switch (status) {
-        case 404 -> throw new SchemaNotFoundException("not found in schema registry (" + what + "): " + message);
-        case 409 -> throw new IncompatibleSchemaException(
-            "schema registry refused an incompatible schema for " + what + ": " + message);
-        case 401, 403 -> throw new SchemaRegistryException(
-            status, "schema registry refused the credentials (set " + RegistryConfig.USER_INFO + "): " + message, null);
-        case 422 -> throw new SchemaRegistryException(status, "schema registry refused the request as invalid: " + message, null);
+        case 404 ->
+            throw new SchemaNotFoundException(
+                "not found in schema registry (" + what + "): " + message);
+        case 409 ->
+            throw new IncompatibleSchemaException(
+                "schema registry refused an incompatible schema for " + what + ": " + message);
+        case 401, 403 ->
+            throw new SchemaRegistryException(
+                status,
+                "schema registry refused the credentials (set "
+                    + RegistryConfig.USER_INFO
+                    + "): "
+                    + message,
+                null);
+        case 422 ->
+            throw new SchemaRegistryException(
+                status, "schema registry refused the request as invalid: " + message, null);
         default -> throw new SchemaRegistryException(status, message, null);
       }
     }
     throw new SchemaRegistryException(
         lastStatus,
-        "schema registry unreachable: " + method + " " + lastUrl + " failed "
-            + config.maxAttempts() + " times (urls " + config.urls() + "); last error: "
+        "schema registry unreachable: "
+            + method
+            + " "
+            + lastUrl
+            + " failed "
+            + config.maxAttempts()
+            + " times (urls "
+            + config.urls()
+            + "); last error: "
             + (lastFailure == null ? "none" : lastFailure.toString()),
         lastFailure);
   }
@@ -246,7 +273,8 @@ public final class SchemaRegistryClient {
         Thread.sleep(millis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new SchemaRegistryException(SchemaRegistryException.UNREACHABLE, "interrupted while retrying " + config.urls(), e);
+        throw new SchemaRegistryException(
+            SchemaRegistryException.UNREACHABLE, "interrupted while retrying " + config.urls(), e);
       }
     }
     return millis * 2;

@@ -22,9 +22,9 @@ import org.hptstream.registry.SchemaRegistryException;
  * message (cached) and resolved against the reader schema, so records written with an older or
  * newer compatible schema decode into the reader's shape.
  *
- * <p>The reader schema is, in order: the one given to the constructor; with
- * {@code specific.avro.reader=true} the generated class of the writer's full name; else the writer
- * schema itself (GenericRecord).
+ * <p>The reader schema is, in order: the one given to the constructor; with {@code
+ * specific.avro.reader=true} the generated class of the writer's full name; else the writer schema
+ * itself (GenericRecord).
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
   private SchemaRegistryClient registry;
@@ -74,7 +74,9 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     }
     if (data.length < WireFormat.HEADER_SIZE || data[0] != WireFormat.MAGIC) {
       throw new SerializationException(
-          "topic " + topic + ": not a schema-registry Avro message: "
+          "topic "
+              + topic
+              + ": not a schema-registry Avro message: "
               + (data.length == 0 ? "empty" : "unknown magic byte " + data[0] + " (expected 0)")
               + (data.length < WireFormat.HEADER_SIZE ? ", only " + data.length + " bytes" : ""));
     }
@@ -86,7 +88,11 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     try {
       BinaryDecoder dec =
           DecoderFactory.get()
-              .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, decoder.get());
+              .binaryDecoder(
+                  data,
+                  WireFormat.HEADER_SIZE,
+                  data.length - WireFormat.HEADER_SIZE,
+                  decoder.get());
       decoder.set(dec);
       return (T) reader.read(null, dec);
     } catch (IOException | RuntimeException e) {
@@ -101,18 +107,28 @@ public class AvroDeserializer<T> implements Deserializer<T> {
       writer = registry.getById(id);
     } catch (SchemaNotFoundException e) {
       throw new SerializationException(
-          "topic " + topic + ": unknown schema id " + id + " (the registry at "
-              + registry.config().urls() + " does not know it; was it restarted with in-memory storage?)", e);
+          "topic "
+              + topic
+              + ": unknown schema id "
+              + id
+              + " (the registry at "
+              + registry.config().urls()
+              + " does not know it; was it restarted with in-memory storage?)",
+          e);
     } catch (SchemaRegistryException e) {
-      throw new SerializationException("topic " + topic + ": cannot fetch schema id " + id + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "topic " + topic + ": cannot fetch schema id " + id + ": " + e.getMessage(), e);
     }
     Schema reader = readerSchema;
     if (reader == null && config.specificReader()) {
       Class<?> type = SpecificData.get().getClass(writer);
       if (type == null) {
         throw new SerializationException(
-            "topic " + topic + ": specific.avro.reader is set but no generated class "
-                + writer.getFullName() + " is on the classpath");
+            "topic "
+                + topic
+                + ": specific.avro.reader is set but no generated class "
+                + writer.getFullName()
+                + " is on the classpath");
       }
       reader = SpecificData.get().getSchema(type);
     }

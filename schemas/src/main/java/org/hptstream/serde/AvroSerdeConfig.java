@@ -21,7 +21,8 @@ public record AvroSerdeConfig(boolean autoRegister, boolean specificReader) {
       // re-mapping of the record; not implemented, so refuse rather than ignore the setting.
       throw new ConfigException(USE_LATEST_VERSION, true, "not supported by this serializer");
     }
-    return new AvroSerdeConfig(bool(configs, AUTO_REGISTER, true), bool(configs, SPECIFIC_READER, false));
+    return new AvroSerdeConfig(
+        bool(configs, AUTO_REGISTER, true), bool(configs, SPECIFIC_READER, false));
   }
 
   private static boolean bool(Map<String, ?> configs, String key, boolean dflt) {

@@ -34,6 +34,7 @@ public class AvroSerializer<T> implements Serializer<T> {
 
   /** Last (topic, schema) seen, per thread: the common case of one record type per topic. */
   private final ThreadLocal<Encoding> encoding = ThreadLocal.withInitial(Encoding::new);
+
   private final Map<String, Map<Schema, Integer>> ids = new ConcurrentHashMap<>();
   private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
 
@@ -92,7 +93,8 @@ public class AvroSerializer<T> implements Serializer<T> {
       enc.encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
-          "cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
+          "cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(),
+          e);
     }
     byte[] bytes = out.toByteArray();
     out.shrinkIfHuge();
@@ -107,10 +109,19 @@ public class AvroSerializer<T> implements Serializer<T> {
     }
     String subject = WireFormat.subject(topic, isKey);
     try {
-      id = config.autoRegister() ? registry.register(subject, schema) : registry.lookup(subject, schema);
+      id =
+          config.autoRegister()
+              ? registry.register(subject, schema)
+              : registry.lookup(subject, schema);
     } catch (SchemaRegistryException e) {
       throw new SerializationException(
-          "cannot get a schema id for subject " + subject + " (" + schema.getFullName() + "): " + e.getMessage(), e);
+          "cannot get a schema id for subject "
+              + subject
+              + " ("
+              + schema.getFullName()
+              + "): "
+              + e.getMessage(),
+          e);
     }
     byTopic.put(schema, id);
     return id;
@@ -119,7 +130,8 @@ public class AvroSerializer<T> implements Serializer<T> {
   @SuppressWarnings("unchecked")
   private static DatumWriter<Object> newWriter(Schema schema, Object sample) {
     if (sample instanceof SpecificRecord) {
-      return (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema));
+      return (DatumWriter<Object>)
+          (DatumWriter<?>) new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema));
     }
     return new GenericDatumWriter<>(schema, GenericData.get());
   }

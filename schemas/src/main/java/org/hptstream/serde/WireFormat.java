@@ -17,6 +17,9 @@ public final class WireFormat {
 
   /** The schema id of a framed message (no checks). */
   public static int schemaId(byte[] message) {
-    return ((message[1] & 0xff) << 24) | ((message[2] & 0xff) << 16) | ((message[3] & 0xff) << 8) | (message[4] & 0xff);
+    return ((message[1] & 0xff) << 24)
+        | ((message[2] & 0xff) << 16)
+        | ((message[3] & 0xff) << 8)
+        | (message[4] & 0xff);
   }
 }

@@ -28,8 +28,10 @@ public final class TopicAdmin {
    * @return true when this call created it
    */
   public boolean ensure(TopicSpec spec) {
-    NewTopic topic = new NewTopic(spec.name(), java.util.Optional.of(spec.partitions()), spec.replicationFactor())
-        .configs(spec.configs());
+    NewTopic topic =
+        new NewTopic(
+                spec.name(), java.util.Optional.of(spec.partitions()), spec.replicationFactor())
+            .configs(spec.configs());
     try {
       admin.createTopics(List.of(topic)).all().get();
       awaitLeaders(spec.name(), Duration.ofSeconds(30));
@@ -38,7 +40,8 @@ public final class TopicAdmin {
       if (e.getCause() instanceof TopicExistsException) {
         return false;
       }
-      throw new KafkaException("cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e.getCause());
+      throw new KafkaException(
+          "cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaException("interrupted creating topic " + spec.name(), e);
@@ -55,27 +58,31 @@ public final class TopicAdmin {
     while (true) {
       try {
         TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-        if (d != null && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+        if (d != null
+            && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
           return;
         }
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw new KafkaException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+          throw new KafkaException(
+              "cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new KafkaException("topic " + topic + " has no leader for all partitions after " + timeout);
+        throw new KafkaException(
+            "topic " + topic + " has no leader for all partitions after " + timeout);
       }
       Thread.sleep(50);
     }
   }
 
   /**
-   * The largest record batch the topic accepts: its {@code max.message.bytes} (which already
-   * falls back to the broker's {@code message.max.bytes} when the topic sets none).
+   * The largest record batch the topic accepts: its {@code max.message.bytes} (which already falls
+   * back to the broker's {@code message.max.bytes} when the topic sets none).
    */
   public int maxMessageBytes(String topic) {
-    return Integer.parseInt(config(new ConfigResource(ConfigResource.Type.TOPIC, topic), "max.message.bytes"));
+    return Integer.parseInt(
+        config(new ConfigResource(ConfigResource.Type.TOPIC, topic), "max.message.bytes"));
   }
 
   /** One config value of a topic or broker. */
@@ -88,7 +95,9 @@ public final class TopicAdmin {
       }
       return entry.value();
     } catch (ExecutionException e) {
-      throw new KafkaException("cannot read " + key + " of " + resource + ": " + e.getCause().getMessage(), e.getCause());
+      throw new KafkaException(
+          "cannot read " + key + " of " + resource + ": " + e.getCause().getMessage(),
+          e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaException("interrupted reading config of " + resource, e);

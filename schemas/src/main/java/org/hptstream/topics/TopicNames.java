@@ -8,9 +8,10 @@ package org.hptstream.topics;
  *       domain; one topic per domain so a trainer reads only its domain;
  *   <li>{@code hpt.checkpoints}: {@link org.hptstream.schemas.CheckpointEvent}, keyed by domain;
  *   <li>{@code hpt.metrics}: {@link org.hptstream.schemas.MetricEvent}, keyed by checkpoint id;
- *   <li>{@code hpt.control.training-requests}: {@link org.hptstream.schemas.TrainingRequest}, keyed by domain;
- *   <li>{@code <topic>.dlq}: {@link org.hptstream.schemas.DeadLetter} for records of
- *       {@code <topic>} that could not be processed, keyed like the source.
+ *   <li>{@code hpt.control.training-requests}: {@link org.hptstream.schemas.TrainingRequest}, keyed
+ *       by domain;
+ *   <li>{@code <topic>.dlq}: {@link org.hptstream.schemas.DeadLetter} for records of {@code
+ *       <topic>} that could not be processed, keyed like the source.
  * </ul>
  *
  * Domain names are validated by {@link DomainNames}.
@@ -33,7 +34,8 @@ public final class TopicNames {
   /** {@code <topic>.dlq}. */
   public static String deadLetter(String sourceTopic) {
     if (sourceTopic.endsWith(DEAD_LETTER_SUFFIX)) {
-      throw new IllegalArgumentException("no dead-letter topic of a dead-letter topic: " + sourceTopic);
+      throw new IllegalArgumentException(
+          "no dead-letter topic of a dead-letter topic: " + sourceTopic);
     }
     return sourceTopic + DEAD_LETTER_SUFFIX;
   }

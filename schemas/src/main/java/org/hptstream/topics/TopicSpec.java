@@ -40,8 +40,13 @@ public record TopicSpec(
    * it), one partition per domain key by default.
    */
   public static TopicSpec images(String domain, int partitions) {
-    return new TopicSpec(TopicNames.images(domain), partitions, Optional.empty(), Optional.empty(),
-        DEFAULT_MAX_MESSAGE_BYTES, false);
+    return new TopicSpec(
+        TopicNames.images(domain),
+        partitions,
+        Optional.empty(),
+        Optional.empty(),
+        DEFAULT_MAX_MESSAGE_BYTES,
+        false);
   }
 
   /** Checkpoint, metric and control events: small, kept forever. */
@@ -51,8 +56,13 @@ public record TopicSpec(
 
   /** Dead letters keep the original bytes: same size limit as the source, kept 30 days. */
   public static TopicSpec deadLetter(String sourceTopic, int maxMessageBytes) {
-    return new TopicSpec(TopicNames.deadLetter(sourceTopic), 1, Optional.empty(),
-        Optional.of(Duration.ofDays(30)), maxMessageBytes + 64 * 1024, false);
+    return new TopicSpec(
+        TopicNames.deadLetter(sourceTopic),
+        1,
+        Optional.empty(),
+        Optional.of(Duration.ofDays(30)),
+        maxMessageBytes + 64 * 1024,
+        false);
   }
 
   public TopicSpec withPartitions(int n) {

@@ -22,11 +22,23 @@ class ClientOptionsTest {
   @Test
   void fileThenPropertiesThenExplicitOptions(@TempDir Path tmp) throws Exception {
     Path file = tmp.resolve("client.properties");
-    Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nbootstrap.servers=ignored:1\n");
+    Files.writeString(
+        file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nbootstrap.servers=ignored:1\n");
     Probe probe = new Probe();
-    new CommandLine(probe).parseArgs("--kafka-config", file.toString(), "-X", "sasl.mechanism=SCRAM-SHA-512",
-        "--kafka-property", "linger.ms=7", "-b", "k1:9093,k2:9093", "--schema-registry-url", "https://sr:8081",
-        "--schema-registry-user-info", "u:p");
+    new CommandLine(probe)
+        .parseArgs(
+            "--kafka-config",
+            file.toString(),
+            "-X",
+            "sasl.mechanism=SCRAM-SHA-512",
+            "--kafka-property",
+            "linger.ms=7",
+            "-b",
+            "k1:9093,k2:9093",
+            "--schema-registry-url",
+            "https://sr:8081",
+            "--schema-registry-user-info",
+            "u:p");
     var config = probe.client.clientConfig();
     assertThat(config)
         .containsEntry("security.protocol", "SASL_SSL")
@@ -44,7 +56,8 @@ class ClientOptionsTest {
     new CommandLine(probe).parseArgs();
     String envBootstrap = System.getenv(ClientOptions.BOOTSTRAP_ENV);
     String envRegistry = System.getenv(ClientOptions.REGISTRY_ENV);
-    assertThat(probe.client.bootstrapServers()).isEqualTo(envBootstrap != null ? envBootstrap : "localhost:9092");
+    assertThat(probe.client.bootstrapServers())
+        .isEqualTo(envBootstrap != null ? envBootstrap : "localhost:9092");
     assertThat(probe.client.schemaRegistryUrl())
         .isEqualTo(envRegistry != null ? envRegistry : "http://localhost:8081/apis/ccompat/v7");
   }

@@ -36,8 +36,14 @@ public final class ConsumeMain {
       while (seen < count && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<String, CheckpointEvent> r : consumer.poll(Duration.ofMillis(500))) {
           CheckpointEvent e = r.value();
-          System.out.println(e.getCheckpointId() + " " + e.getStrategy() + " " + e.getSteps() + " "
-              + e.getProvenance().size());
+          System.out.println(
+              e.getCheckpointId()
+                  + " "
+                  + e.getStrategy()
+                  + " "
+                  + e.getSteps()
+                  + " "
+                  + e.getProvenance().size());
           seen++;
         }
       }

@@ -15,22 +15,32 @@ import org.hptstream.testkit.TestStackExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** BACKWARD compatibility enforced by the real registry, and resolution of old data to a new reader. */
+/**
+ * BACKWARD compatibility enforced by the real registry, and resolution of old data to a new reader.
+ */
 @ExtendWith(TestStackExtension.class)
 class SchemaEvolutionTest {
-  static final Schema V1 = parse("""
+  static final Schema V1 =
+      parse(
+          """
       {"type":"record","name":"Probe","namespace":"org.hptstream.test","fields":[
         {"name":"checkpointId","type":"string"},
         {"name":"top1","type":"double"}]}""");
+
   /** Compatible: a new field with a default, and an enum with a default symbol. */
-  static final Schema V2 = parse("""
+  static final Schema V2 =
+      parse(
+          """
       {"type":"record","name":"Probe","namespace":"org.hptstream.test","fields":[
         {"name":"checkpointId","type":"string"},
         {"name":"top1","type":"double"},
         {"name":"top5","type":["null","double"],"default":null},
         {"name":"protocol","type":{"type":"enum","name":"Protocol","symbols":["LINEAR","KNN","UNKNOWN"],"default":"UNKNOWN"},"default":"LINEAR"}]}""");
+
   /** Incompatible: a new field without a default cannot be filled from old data. */
-  static final Schema V3_BAD = parse("""
+  static final Schema V3_BAD =
+      parse(
+          """
       {"type":"record","name":"Probe","namespace":"org.hptstream.test","fields":[
         {"name":"checkpointId","type":"string"},
         {"name":"top1","type":"double"},
@@ -39,7 +49,8 @@ class SchemaEvolutionTest {
   @Test
   void backwardCompatibleChangeIsAcceptedAndOldDataReadsWithTheNewSchema(KafkaStackFixture stack) {
     String topic = "evolution";
-    SchemaRegistryClient registry = SchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.schemaRegistryUrl()));
+    SchemaRegistryClient registry =
+        SchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.schemaRegistryUrl()));
     int v1 = registry.register(topic + "-value", V1);
     registry.setCompatibility(topic + "-value", "BACKWARD");
     assertThat(registry.getCompatibility(topic + "-value")).isEqualTo("BACKWARD");
@@ -56,8 +67,10 @@ class SchemaEvolutionTest {
     assertThat(v2).isNotEqualTo(v1);
 
     // A fresh client: the writer schema comes from the registry by id, not from a cache.
-    SchemaRegistryClient fresh = SchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.schemaRegistryUrl()));
-    GenericRecord read = new AvroDeserializer<GenericRecord>(fresh, V2).deserialize(topic, oldBytes);
+    SchemaRegistryClient fresh =
+        SchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.schemaRegistryUrl()));
+    GenericRecord read =
+        new AvroDeserializer<GenericRecord>(fresh, V2).deserialize(topic, oldBytes);
     assertThat(read.getSchema()).isEqualTo(V2);
     assertThat(read.get("checkpointId").toString()).isEqualTo("ck-1");
     assertThat(read.get("top1")).isEqualTo(0.71);
@@ -68,7 +81,8 @@ class SchemaEvolutionTest {
   @Test
   void incompatibleChangeIsRejectedWith409AsAClearError(KafkaStackFixture stack) {
     String topic = "evolution-bad";
-    SchemaRegistryClient registry = SchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.schemaRegistryUrl()));
+    SchemaRegistryClient registry =
+        SchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.schemaRegistryUrl()));
     registry.register(topic + "-value", V1);
     registry.setCompatibility(topic + "-value", "BACKWARD");
 

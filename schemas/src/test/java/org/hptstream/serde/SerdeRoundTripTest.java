@@ -31,17 +31,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SerdeRoundTripTest {
 
   @Test
-  void bytesOnTheWireAreMagicZeroThenTheRegistryIdThenAvro(KafkaStackFixture stack) throws Exception {
+  void bytesOnTheWireAreMagicZeroThenTheRegistryIdThenAvro(KafkaStackFixture stack)
+      throws Exception {
     String topic = "serde-wire";
     stack.createTopic(topic, 1);
-    List<CheckpointEvent> sent = List.of(
-        Events.checkpoint("c1", Strategy.HPT, 5000), Events.checkpoint("c2", Strategy.TARGET, 50_000));
+    List<CheckpointEvent> sent =
+        List.of(
+            Events.checkpoint("c1", Strategy.HPT, 5000),
+            Events.checkpoint("c2", Strategy.TARGET, 50_000));
     try (KafkaProducer<String, CheckpointEvent> producer = producer(stack)) {
       for (CheckpointEvent e : sent) {
         producer.send(new ProducerRecord<>(topic, e.getDomain(), e)).get();
       }
     }
-    SchemaRegistryClient registry = SchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.schemaRegistryUrl()));
+    SchemaRegistryClient registry =
+        SchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.schemaRegistryUrl()));
     int id = registry.lookup(topic + "-value", CheckpointEvent.getClassSchema());
 
     List<byte[]> raw = consume(stack, topic, 2, ByteArrayDeserializer.class);
@@ -50,7 +54,8 @@ class SerdeRoundTripTest {
       assertThat(WireFormat.schemaId(bytes)).isEqualTo(id);
     }
     // The registry's copy of the schema decodes the bytes: specific and generic readers.
-    AvroDeserializer<CheckpointEvent> specific = AvroDeserializer.specific(registry, CheckpointEvent.class);
+    AvroDeserializer<CheckpointEvent> specific =
+        AvroDeserializer.specific(registry, CheckpointEvent.class);
     assertThat(specific.deserialize(topic, raw.get(0))).isEqualTo(sent.get(0));
     AvroDeserializer<GenericRecord> generic = new AvroDeserializer<>(registry, null);
     GenericRecord g = generic.deserialize(topic, raw.get(1));
@@ -70,8 +75,15 @@ class SerdeRoundTripTest {
         .hasMessageContaining("unknown schema id 999999");
 
     AvroSerializer<CheckpointEvent> down = new AvroSerializer<>();
-    down.configure(Map.of("schema.registry.url", "http://127.0.0.1:9/apis/ccompat/v7",
-        "schema.registry.max.attempts", "2", "schema.registry.retry.backoff.ms", "10"), false);
+    down.configure(
+        Map.of(
+            "schema.registry.url",
+            "http://127.0.0.1:9/apis/ccompat/v7",
+            "schema.registry.max.attempts",
+            "2",
+            "schema.registry.retry.backoff.ms",
+            "10"),
+        false);
     assertThatThrownBy(() -> down.serialize("t", Events.checkpoint("x", Strategy.HPT, 1)))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("schema registry unreachable")
@@ -81,8 +93,11 @@ class SerdeRoundTripTest {
   @Test
   void withoutAutoRegisterAnUnregisteredSchemaIsAClearError(KafkaStackFixture stack) {
     AvroSerializer<CheckpointEvent> s = new AvroSerializer<>();
-    s.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl(), "auto.register.schemas", "false"), false);
-    assertThatThrownBy(() -> s.serialize("never-registered", Events.checkpoint("x", Strategy.HPT, 1)))
+    s.configure(
+        Map.of("schema.registry.url", stack.schemaRegistryUrl(), "auto.register.schemas", "false"),
+        false);
+    assertThatThrownBy(
+            () -> s.serialize("never-registered", Events.checkpoint("x", Strategy.HPT, 1)))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("never-registered-value")
         .hasMessageContaining("not found");
@@ -97,7 +112,8 @@ class SerdeRoundTripTest {
     return new KafkaProducer<>(c);
   }
 
-  static <V> List<V> consume(KafkaStackFixture stack, String topic, int count, Class<?> valueDeserializer) {
+  static <V> List<V> consume(
+      KafkaStackFixture stack, String topic, int count, Class<?> valueDeserializer) {
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic + "-" + System.nanoTime());

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class StreamsSerdeTest {
   @Test
   void aTopologyReadsAndWritesAvroThroughTheSerde(KafkaStackFixture stack) {
-    Map<String, Object> serdeConfig = Map.of("schema.registry.url", stack.schemaRegistryUrl(), "specific.avro.reader", "true");
+    Map<String, Object> serdeConfig =
+        Map.of("schema.registry.url", stack.schemaRegistryUrl(), "specific.avro.reader", "true");
     AvroSerde<CheckpointEvent> checkpoints = new AvroSerde<>();
     checkpoints.configure(serdeConfig, false);
     AvroSerde<MetricEvent> metrics = new AvroSerde<>();
@@ -35,29 +36,34 @@ class StreamsSerdeTest {
 
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream("streams-checkpoints", Consumed.with(Serdes.String(), checkpoints))
-        .mapValues(c -> MetricEvent.newBuilder()
-            .setCheckpointId(c.getCheckpointId())
-            .setDomain(c.getDomain())
-            .setMetric("final-loss")
-            .setValue(c.getFinalLoss())
-            .setEvalSplit(Split.TRAIN)
-            .setProtocol(Map.of("steps", Long.toString(c.getSteps())))
-            .setTimestamp(c.getCreatedAt())
-            .build())
+        .mapValues(
+            c ->
+                MetricEvent.newBuilder()
+                    .setCheckpointId(c.getCheckpointId())
+                    .setDomain(c.getDomain())
+                    .setMetric("final-loss")
+                    .setValue(c.getFinalLoss())
+                    .setEvalSplit(Split.TRAIN)
+                    .setProtocol(Map.of("steps", Long.toString(c.getSteps())))
+                    .setTimestamp(c.getCreatedAt())
+                    .build())
         .to("streams-metrics", Produced.with(Serdes.String(), metrics));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "serde-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
       TestInputTopic<String, CheckpointEvent> in =
-          driver.createInputTopic("streams-checkpoints", Serdes.String().serializer(), checkpoints.serializer());
+          driver.createInputTopic(
+              "streams-checkpoints", Serdes.String().serializer(), checkpoints.serializer());
       TestOutputTopic<String, byte[]> out =
-          driver.createOutputTopic("streams-metrics", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+          driver.createOutputTopic(
+              "streams-metrics", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
       in.pipeInput("fashion", Events.checkpoint("ck-s", Strategy.HPT, 500));
       byte[] bytes = out.readValue();
 
       SchemaRegistryClient registry = SchemaRegistryClient.fromConfigs(serdeConfig);
-      assertThat(WireFormat.schemaId(bytes)).isEqualTo(registry.lookup("streams-metrics-value", MetricEvent.getClassSchema()));
+      assertThat(WireFormat.schemaId(bytes))
+          .isEqualTo(registry.lookup("streams-metrics-value", MetricEvent.getClassSchema()));
       MetricEvent m = metrics.deserializer().deserialize("streams-metrics", bytes);
       assertThat(m.getCheckpointId()).isEqualTo("ck-s");
       assertThat(m.getValue()).isEqualTo(6.25);

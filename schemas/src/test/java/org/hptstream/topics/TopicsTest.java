@@ -17,7 +17,8 @@ class TopicsTest {
     assertThat(DomainNames.isValid("xray-site-b")).isTrue();
     assertThat(DomainNames.isValid("fashion_mnist.v2")).isTrue();
     assertThat(DomainNames.isValid("a".repeat(63))).isTrue();
-    for (String bad : new String[] {"", "A", "-x", ".x", "a/b", "../etc", "a..b", "x y", "é", "a".repeat(64)}) {
+    for (String bad :
+        new String[] {"", "A", "-x", ".x", "a/b", "../etc", "a..b", "x y", "é", "a".repeat(64)}) {
       assertThat(DomainNames.isValid(bad)).as(bad).isFalse();
     }
     assertThatThrownBy(() -> TopicNames.images("Fashion"))
@@ -37,7 +38,8 @@ class TopicsTest {
 
   @Test
   void creationIsIdempotentAndSetsTheSizeLimit(KafkaStackFixture stack) {
-    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
       TopicAdmin topics = new TopicAdmin(admin);
       TopicSpec spec = TopicSpec.images("topics-test", 2).withMaxMessageBytes(3 << 20);
       assertThat(topics.ensure(spec)).isTrue();
@@ -45,8 +47,11 @@ class TopicsTest {
       assertThat(topics.maxMessageBytes(spec.name())).isEqualTo(3 << 20);
       TopicSpec dlq = TopicSpec.deadLetter(spec.name(), 3 << 20);
       assertThat(topics.ensure(dlq)).isTrue();
-      assertThat(topics.config(new org.apache.kafka.common.config.ConfigResource(
-          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, dlq.name()), "retention.ms"))
+      assertThat(
+              topics.config(
+                  new org.apache.kafka.common.config.ConfigResource(
+                      org.apache.kafka.common.config.ConfigResource.Type.TOPIC, dlq.name()),
+                  "retention.ms"))
           .isEqualTo(Long.toString(30L * 24 * 3600 * 1000));
     }
   }

@@ -40,8 +40,13 @@ public final class KeyQueue implements AutoCloseable {
   /** Overwrites the whole queue with saved keys [K, dim] (copied) and pointer, e.g. on resume. */
   public void restore(NDArray saved, int savedPointer) {
     if (!saved.getShape().equals(keys.getShape()) || savedPointer < 0 || savedPointer >= size())
-      throw new IllegalArgumentException("saved queue " + saved.getShape() + " @" + savedPointer
-          + " does not fit " + keys.getShape());
+      throw new IllegalArgumentException(
+          "saved queue "
+              + saved.getShape()
+              + " @"
+              + savedPointer
+              + " does not fit "
+              + keys.getShape());
     try (NDArray onDevice = saved.toDevice(keys.getDevice(), true)) {
       onDevice.copyTo(keys);
     }
@@ -68,11 +73,14 @@ public final class KeyQueue implements AutoCloseable {
     return keys.getDevice();
   }
 
-  /** Overwrites the oldest {@code batch} keys with {@code k} [batch, dim] (normalised, no gradient). */
+  /**
+   * Overwrites the oldest {@code batch} keys with {@code k} [batch, dim] (normalised, no gradient).
+   */
   public void enqueue(NDArray k) {
     int b = (int) k.getShape().get(0);
     if (size() % b != 0 || k.getShape().get(1) != dim())
-      throw new IllegalArgumentException("keys " + k.getShape() + " do not fit queue " + keys.getShape());
+      throw new IllegalArgumentException(
+          "keys " + k.getShape() + " do not fit queue " + keys.getShape());
     keys.set(new NDIndex("{}:{}", pointer, pointer + b), k);
     pointer = (pointer + b) % size();
   }

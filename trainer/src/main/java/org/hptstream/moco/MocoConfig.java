@@ -12,9 +12,12 @@ public record MocoConfig(int dim, int queueSize, double momentum, double tempera
 
   public MocoConfig {
     if (dim < 1) throw new IllegalArgumentException("dim must be >= 1, got " + dim);
-    if (queueSize < 1) throw new IllegalArgumentException("queueSize must be >= 1, got " + queueSize);
-    if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must lie in [0,1), got " + momentum);
-    if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+    if (queueSize < 1)
+      throw new IllegalArgumentException("queueSize must be >= 1, got " + queueSize);
+    if (!(momentum >= 0 && momentum < 1))
+      throw new IllegalArgumentException("momentum must lie in [0,1), got " + momentum);
+    if (!(temperature > 0))
+      throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
   }
 
   /** The paper's values: dim 128, K 65,536, m 0.999, T 0.2. */

@@ -16,7 +16,8 @@ import org.hptstream.model.ResNetConfig;
 
 /**
  * One MoCo encoder: a torchvision-equivalent ResNet backbone (pooled features) followed by the MLP
- * {@link ProjectionHead}. Parameters are exposed by torchvision name in two groups, backbone and head.
+ * {@link ProjectionHead}. Parameters are exposed by torchvision name in two groups, backbone and
+ * head.
  */
 public final class MocoEncoder {
   private final ResNet net;
@@ -82,13 +83,14 @@ public final class MocoEncoder {
   }
 
   /**
-   * HPT-BN: only BN gamma/beta of the backbone and the whole head take gradients; every other backbone
-   * parameter (convs) is frozen. Running stats never take gradients.
+   * HPT-BN: only BN gamma/beta of the backbone and the whole head take gradients; every other
+   * backbone parameter (convs) is frozen. Running stats never take gradients.
    */
   public void trainOnlyBatchNormAndHead() {
     net.backbone().freezeParameters(true);
-    net.backbone().freezeParameters(false,
-        p -> p.getType() == Parameter.Type.GAMMA || p.getType() == Parameter.Type.BETA);
+    net.backbone()
+        .freezeParameters(
+            false, p -> p.getType() == Parameter.Type.GAMMA || p.getType() == Parameter.Type.BETA);
     head.freezeParameters(false);
   }
 }

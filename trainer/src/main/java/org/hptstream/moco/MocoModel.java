@@ -14,13 +14,14 @@ import org.hptstream.model.ResNetConfig;
  * MoCo v2's state: query encoder, momentum (key) encoder and key queue.
  *
  * <p>The key encoder is never trained by gradients; {@link #momentumUpdate()} moves its learnable
- * parameters towards the query's ({@code k = m k + (1 - m) q}) before each key forward. Its BN layers
- * run in train mode and keep their own running statistics, as in the official code.
+ * parameters towards the query's ({@code k = m k + (1 - m) q}) before each key forward. Its BN
+ * layers run in train mode and keep their own running statistics, as in the official code.
  *
- * <p>Shuffle-BN: the official code shuffles the key batch across GPUs so that per-device BN statistics
- * cannot leak which key matches which query. On one device it has no effect and is skipped: BN
- * statistics are computed over the whole batch for both encoders. (The paper's single-node HPT runs
- * also train on several GPUs; on one device the leak is weaker with large batches.)
+ * <p>Shuffle-BN: the official code shuffles the key batch across GPUs so that per-device BN
+ * statistics cannot leak which key matches which query. On one device it has no effect and is
+ * skipped: BN statistics are computed over the whole batch for both encoders. (The paper's
+ * single-node HPT runs also train on several GPUs; on one device the leak is weaker with large
+ * batches.)
  */
 public final class MocoModel implements AutoCloseable {
   private final MocoConfig config;
@@ -30,8 +31,8 @@ public final class MocoModel implements AutoCloseable {
   private final List<Parameter[]> emaPairs = new ArrayList<>();
 
   /**
-   * A fresh model: random backbone (engine RNG; seed it first), head and queue from {@code rng}, key
-   * encoder a copy of the query encoder.
+   * A fresh model: random backbone (engine RNG; seed it first), head and queue from {@code rng},
+   * key encoder a copy of the query encoder.
    */
   public MocoModel(NDManager manager, ResNetConfig arch, MocoConfig config, Random rng) {
     this.config = config;
@@ -42,9 +43,10 @@ public final class MocoModel implements AutoCloseable {
     key.freezeAll(true);
     Map<String, Parameter> q = query.allParameters();
     Map<String, Parameter> k = key.allParameters();
-    q.forEach((name, p) -> {
-      if (!ResNet.isRunningStat(p)) emaPairs.add(new Parameter[] {p, k.get(name)});
-    });
+    q.forEach(
+        (name, p) -> {
+          if (!ResNet.isRunningStat(p)) emaPairs.add(new Parameter[] {p, k.get(name)});
+        });
     copyQueryToKey();
   }
 

@@ -53,7 +53,8 @@ public final class MocoTrainer {
    * @throws NonFiniteLossException see {@link #train}
    */
   public StepResult trainOnViews(NDArray queryView, NDArray keyView, long step, double lr) {
-    if (sgd == null) throw new IllegalStateException("no optimizer: this trainer only recalibrates");
+    if (sgd == null)
+      throw new IllegalStateException("no optimizer: this trainer only recalibrates");
     model.momentumUpdate();
     NDArray k = model.keys(keyView);
     NDArray q;
@@ -74,7 +75,9 @@ public final class MocoTrainer {
     return new StepResult(value, featureStd(q));
   }
 
-  /** BASE-BN-RECAL: a forward pass in train mode without gradients; only BN running stats change. */
+  /**
+   * BASE-BN-RECAL: a forward pass in train mode without gradients; only BN running stats change.
+   */
   public StepResult recalibrate(NDArray images, long step) {
     NDArray view = augmenter.views(images, seed, step).get(0);
     NDArray f = model.query().features(view, true).normalize(2, 1);

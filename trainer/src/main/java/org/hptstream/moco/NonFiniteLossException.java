@@ -6,9 +6,13 @@ public final class NonFiniteLossException extends RuntimeException {
   private final double loss;
 
   public NonFiniteLossException(long step, double loss) {
-    super("loss is " + loss + " at step " + (step + 1)
-        + ": training stopped before the optimizer step (the last good checkpoint stays); "
-        + "lower the learning rate or check the data");
+    super(
+        "loss is "
+            + loss
+            + " at step "
+            + (step + 1)
+            + ": training stopped before the optimizer step (the last good checkpoint stays); "
+            + "lower the learning rate or check the data");
     this.step = step;
     this.loss = loss;
   }

@@ -17,7 +17,9 @@ import java.util.Random;
 public final class ProjectionHead {
   private ProjectionHead() {}
 
-  /** The head block for backbone feature dimension {@code hidden} (its input shape is [B, hidden]). */
+  /**
+   * The head block for backbone feature dimension {@code hidden} (its input shape is [B, hidden]).
+   */
   public static SequentialBlock create(int hidden, int out) {
     SequentialBlock head = new SequentialBlock();
     head.add(Linear.builder().setUnits(hidden).build());

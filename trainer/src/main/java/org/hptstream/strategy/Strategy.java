@@ -7,10 +7,10 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@link #TARGET}: MoCo v2 from a random init on the target data.
- *   <li>{@link #HPT}: MoCo v2 from a parent's backbone; head re-initialised, key encoder = copy of the
- *       query encoder, queue random; all parameters train.
- *   <li>{@link #HPT_BN}: like HPT but conv (and every other non-BN backbone) weights are frozen; only
- *       BN gamma/beta and the head train, BN in train mode so running stats re-estimate.
+ *   <li>{@link #HPT}: MoCo v2 from a parent's backbone; head re-initialised, key encoder = copy of
+ *       the query encoder, queue random; all parameters train.
+ *   <li>{@link #HPT_BN}: like HPT but conv (and every other non-BN backbone) weights are frozen;
+ *       only BN gamma/beta and the head train, BN in train mode so running stats re-estimate.
  *   <li>{@link #BASE_BN_RECAL}: forward passes in train mode without gradients: only BN running
  *       statistics change.
  *   <li>{@link #BASE}: direct transfer, nothing runs; the parent is the result.
@@ -47,7 +47,8 @@ public enum Strategy {
     try {
       return valueOf(n);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown strategy '" + name + "'; one of target, hpt, hpt-bn, base-bn-recal, base");
+      throw new IllegalArgumentException(
+          "unknown strategy '" + name + "'; one of target, hpt, hpt-bn, base-bn-recal, base");
     }
   }
 

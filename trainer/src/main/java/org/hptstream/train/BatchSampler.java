@@ -5,8 +5,8 @@ import org.hptstream.augment.AugmentRandom;
 
 /**
  * Which images form the batch of a step: epochs of random permutations, each drawn from (seed,
- * epoch), read in order; a batch may span two epochs. Any step's batch is computable without replaying
- * earlier steps, so a resumed job samples exactly what an uninterrupted one would.
+ * epoch), read in order; a batch may span two epochs. Any step's batch is computable without
+ * replaying earlier steps, so a resumed job samples exactly what an uninterrupted one would.
  */
 public final class BatchSampler {
   private final int datasetSize;

@@ -26,28 +26,48 @@ import picocli.CommandLine.Spec;
       "  hpt pretrain --strategy hpt --parent \"$parent\" --data ... --out ckpt"
     },
     exitCodeListHeading = "Exit codes:%n",
-    exitCodeList = {"0:done", "1:the checkpoint could not be written", "2:bad input or options (nothing written)"})
+    exitCodeList = {
+      "0:done",
+      "1:the checkpoint could not be written",
+      "2:bad input or options (nothing written)"
+    })
 public final class ImportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--weights", required = true, description = "ResNet weights as .npz with torchvision names.")
+  @Option(
+      names = "--weights",
+      required = true,
+      description = "ResNet weights as .npz with torchvision names.")
   Path weights;
 
-  @Option(names = "--arch", required = true,
-      description = "Architecture id: resnet18, resnet50, ... (e.g. resnet18-w16-small-in1; see ResNetConfig).")
+  @Option(
+      names = "--arch",
+      required = true,
+      description =
+          "Architecture id: resnet18, resnet50, ... (e.g. resnet18-w16-small-in1; see ResNetConfig).")
   String arch;
 
-  @Option(names = "--domain", required = true, description = "Domain the base was trained on, e.g. imagenet.")
+  @Option(
+      names = "--domain",
+      required = true,
+      description = "Domain the base was trained on, e.g. imagenet.")
   String domain;
 
   @Option(names = "--out", required = true, description = "Checkpoint store directory.")
   Path out;
 
-  @Option(names = "--mean", split = ",", paramLabel = "M",
-      description = "Per-channel pixel mean on [0,1] the base was trained with (default ImageNet's 0.485,0.456,0.406).")
+  @Option(
+      names = "--mean",
+      split = ",",
+      paramLabel = "M",
+      description =
+          "Per-channel pixel mean on [0,1] the base was trained with (default ImageNet's 0.485,0.456,0.406).")
   List<Double> mean;
 
-  @Option(names = "--std", split = ",", paramLabel = "S",
+  @Option(
+      names = "--std",
+      split = ",",
+      paramLabel = "S",
       description = "Per-channel pixel std (default ImageNet's 0.229,0.224,0.225).")
   List<Double> std;
 
@@ -56,7 +76,8 @@ public final class ImportCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     BaseImport.Request request;
     try {
-      if ((mean == null) != (std == null)) throw new IllegalArgumentException("give --mean and --std together");
+      if ((mean == null) != (std == null))
+        throw new IllegalArgumentException("give --mean and --std together");
       Normalization norm = mean == null ? null : new Normalization(mean, std);
       request = new BaseImport.Request(weights, ResNetConfig.parse(arch), domain, norm, out);
     } catch (IllegalArgumentException e) {
@@ -68,8 +89,12 @@ public final class ImportCommand implements Callable<Integer> {
       r = BaseImport.run(request);
     } catch (WeightLoadException e) {
       err.println("hpt import: " + e.getMessage());
-      if (e.problems().stream().anyMatch(p -> p.startsWith("shape mismatch") || p.startsWith("missing backbone"))) {
-        err.println("hpt import: do the weights really hold a " + request.arch().id() + "? Nothing was written.");
+      if (e.problems().stream()
+          .anyMatch(p -> p.startsWith("shape mismatch") || p.startsWith("missing backbone"))) {
+        err.println(
+            "hpt import: do the weights really hold a "
+                + request.arch().id()
+                + "? Nothing was written.");
       }
       return 2;
     } catch (IllegalArgumentException e) {
@@ -80,8 +105,15 @@ public final class ImportCommand implements Callable<Integer> {
       return 1;
     }
     err.println("hpt import: " + r.load().summary());
-    err.println("hpt import: " + request.arch().id() + " base of domain " + r.manifest().domain() + " (sha256 "
-        + r.sha256() + ") -> " + r.checkpoint());
+    err.println(
+        "hpt import: "
+            + request.arch().id()
+            + " base of domain "
+            + r.manifest().domain()
+            + " (sha256 "
+            + r.sha256()
+            + ") -> "
+            + r.checkpoint());
     err.flush();
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.println(r.checkpoint());

@@ -25,13 +25,18 @@ import org.hptstream.model.ResNetConfig;
 public final class JobCheckpoints {
   /** Manifest scalars. Job settings are recorded so a resume with different ones is refused. */
   public static final String STEP = "step";
+
   public static final String QUEUE_PTR = "queue_ptr";
   public static final String SEED = "seed";
   public static final String TOTAL_STEPS = "total_steps";
   public static final String BATCH_SIZE = "batch_size";
   public static final String QUEUE_SIZE = "queue_size";
   public static final String IMAGE_SIZE = "image_size";
-  /** {@code Double.doubleToLongBits} of the batch-256 base learning rate (manifest scalars are longs). */
+
+  /**
+   * {@code Double.doubleToLongBits} of the batch-256 base learning rate (manifest scalars are
+   * longs).
+   */
   public static final String BASE_LR_BITS = "base_lr_bits";
 
   private JobCheckpoints() {}
@@ -40,15 +45,19 @@ public final class JobCheckpoints {
    * Identifies a job's checkpoints in a store: same domain, strategy, parent, settings and data
    * statistics (a resume on other data would silently change the normalisation).
    */
-  public record JobKey(String domain, String strategy, String parentId, PretrainConfig config, ChannelStats stats) {
+  public record JobKey(
+      String domain, String strategy, String parentId, PretrainConfig config, ChannelStats stats) {
     boolean matches(CheckpointManifest m) {
       Map<String, Long> s = m.scalars();
-      return m.domain().equals(domain) && m.strategy().equals(strategy)
+      return m.domain().equals(domain)
+          && m.strategy().equals(strategy)
           && m.normalization().equals(normalization(stats.expandTo(3)))
           && java.util.Objects.equals(m.parentId(), parentId)
           && m.architecture().equals(config.arch().id())
-          && eq(s, SEED, config.seed()) && eq(s, TOTAL_STEPS, config.steps())
-          && eq(s, BATCH_SIZE, config.batchSize()) && eq(s, QUEUE_SIZE, config.moco().queueSize())
+          && eq(s, SEED, config.seed())
+          && eq(s, TOTAL_STEPS, config.steps())
+          && eq(s, BATCH_SIZE, config.batchSize())
+          && eq(s, QUEUE_SIZE, config.moco().queueSize())
           && eq(s, IMAGE_SIZE, config.imageSize())
           && eq(s, BASE_LR_BITS, Double.doubleToLongBits(config.baseLr()));
     }
@@ -60,24 +69,47 @@ public final class JobCheckpoints {
   }
 
   /** Writes the session's full state; returns the stored manifest. */
-  public static CheckpointManifest save(CheckpointStore store, PretrainSession s, JobKey key, String dataSource,
-      long imageCount, Double lastLoss) {
+  public static CheckpointManifest save(
+      CheckpointStore store,
+      PretrainSession s,
+      JobKey key,
+      String dataSource,
+      long imageCount,
+      Double lastLoss) {
     try (NDManager m = NDManager.newBaseManager()) {
       Map<String, NDList> groups = s.capture(m);
       PretrainConfig c = s.config();
-      Map<String, Long> scalars = Map.of(
-          STEP, s.step(),
-          QUEUE_PTR, (long) s.model().queue().pointer(),
-          SEED, c.seed(),
-          TOTAL_STEPS, c.steps(),
-          BATCH_SIZE, (long) c.batchSize(),
-          QUEUE_SIZE, (long) c.moco().queueSize(),
-          IMAGE_SIZE, (long) c.imageSize(),
-          BASE_LR_BITS, Double.doubleToLongBits(c.baseLr()));
+      Map<String, Long> scalars =
+          Map.of(
+              STEP,
+              s.step(),
+              QUEUE_PTR,
+              (long) s.model().queue().pointer(),
+              SEED,
+              c.seed(),
+              TOTAL_STEPS,
+              c.steps(),
+              BATCH_SIZE,
+              (long) c.batchSize(),
+              QUEUE_SIZE,
+              (long) c.moco().queueSize(),
+              IMAGE_SIZE,
+              (long) c.imageSize(),
+              BASE_LR_BITS,
+              Double.doubleToLongBits(c.baseLr()));
       ChannelStats rgb = s.channelStats().expandTo(3);
-      CheckpointDraft draft = new CheckpointDraft(key.parentId(), key.domain(), key.strategy(), s.step(), c.arch(),
-          normalization(rgb), new CheckpointManifest.DataStats(imageCount, dataSource),
-          lastLoss == null || lastLoss.isNaN() ? null : lastLoss, scalars, groups);
+      CheckpointDraft draft =
+          new CheckpointDraft(
+              key.parentId(),
+              key.domain(),
+              key.strategy(),
+              s.step(),
+              c.arch(),
+              normalization(rgb),
+              new CheckpointManifest.DataStats(imageCount, dataSource),
+              lastLoss == null || lastLoss.isNaN() ? null : lastLoss,
+              scalars,
+              groups);
       return store.put(draft);
     }
   }
@@ -86,8 +118,9 @@ public final class JobCheckpoints {
   public static Optional<CheckpointManifest> latest(CheckpointStore store, JobKey key) {
     return store.list().stream()
         .filter(key::matches)
-        .max(Comparator.comparingLong((CheckpointManifest m) -> m.scalars().get(STEP))
-            .thenComparing(CheckpointManifest::createdAt));
+        .max(
+            Comparator.comparingLong((CheckpointManifest m) -> m.scalars().get(STEP))
+                .thenComparing(CheckpointManifest::createdAt));
   }
 
   /**
@@ -95,18 +128,20 @@ public final class JobCheckpoints {
    *
    * @return the load report's summary
    */
-  public static String resume(CheckpointStore store, CheckpointManifest manifest, PretrainSession s) {
+  public static String resume(
+      CheckpointStore store, CheckpointManifest manifest, PretrainSession s) {
     try (Checkpoint c = store.get(manifest.id(), s.config().arch(), s.manager())) {
       Map<String, NDList> groups = new java.util.LinkedHashMap<>();
       for (String g : c.groups()) groups.put(g, c.group(g));
-      s.restore(groups, Math.toIntExact(manifest.scalars().get(QUEUE_PTR)), manifest.scalars().get(STEP));
+      s.restore(
+          groups, Math.toIntExact(manifest.scalars().get(QUEUE_PTR)), manifest.scalars().get(STEP));
       return c.report().summary();
     }
   }
 
   /**
-   * Reads a parent checkpoint directory ({@code <store>/<id>}) and returns its verified backbone, owned
-   * by {@code manager}.
+   * Reads a parent checkpoint directory ({@code <store>/<id>}) and returns its verified backbone,
+   * owned by {@code manager}.
    */
   public static ParentModel loadParent(Path dir, NDManager manager) {
     Path abs = dir.toAbsolutePath().normalize();
@@ -114,7 +149,10 @@ public final class JobCheckpoints {
       throw new CheckpointException(dir + " is not a checkpoint directory (no manifest.json)");
     CheckpointStore store = new LocalCheckpointStore(abs.getParent());
     String id = abs.getFileName().toString();
-    CheckpointManifest m = store.manifest(id).orElseThrow(() -> new CheckpointException("cannot read checkpoint " + dir));
+    CheckpointManifest m =
+        store
+            .manifest(id)
+            .orElseThrow(() -> new CheckpointException("cannot read checkpoint " + dir));
     ResNetConfig arch = ResNetConfig.parse(m.architecture());
     Checkpoint c = store.get(id, arch, java.util.Set.of(CheckpointDraft.BACKBONE), manager);
     NDList backbone = c.group(CheckpointDraft.BACKBONE);

@@ -13,8 +13,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.hptstream.checkpoint.CheckpointException;
 import org.hptstream.data.ImageSet;
 import org.hptstream.data.ImageSets;
-import org.hptstream.model.WeightLoadException;
 import org.hptstream.moco.NonFiniteLossException;
+import org.hptstream.model.WeightLoadException;
 import org.hptstream.strategy.Strategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,37 +33,59 @@ import picocli.CommandLine.Option;
       "Checkpoints (full state, sha256-verified) go to the store --out; --resume continues the same job."
     },
     exitCodeListHeading = "Exit codes:%n",
-    exitCodeList = {"0:done", "1:training failed (e.g. NaN loss; the last good checkpoint stays)", "2:bad input or options"})
+    exitCodeList = {
+      "0:done",
+      "1:training failed (e.g. NaN loss; the last good checkpoint stays)",
+      "2:bad input or options"
+    })
 public final class PretrainCommand implements Callable<Integer> {
-  @Option(names = "--strategy", required = true, description = "target, hpt, hpt-bn, base-bn-recal or base.")
+  @Option(
+      names = "--strategy",
+      required = true,
+      description = "target, hpt, hpt-bn, base-bn-recal or base.")
   String strategy;
 
-  @Option(names = "--parent", defaultValue = "none",
-      description = "Parent checkpoint directory (<store>/<id>) or 'none' (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--parent",
+      defaultValue = "none",
+      description =
+          "Parent checkpoint directory (<store>/<id>) or 'none' (default ${DEFAULT-VALUE}).")
   String parent;
 
-  @Option(names = "--data", required = true, description = "Training images: an IDX image file (.gz ok) or a folder of PNG/JPEG.")
+  @Option(
+      names = "--data",
+      required = true,
+      description = "Training images: an IDX image file (.gz ok) or a folder of PNG/JPEG.")
   Path data;
 
   @Option(names = "--out", required = true, description = "Checkpoint store directory.")
   Path out;
 
-  @Option(names = "--profile", defaultValue = "cpu-small", description = "cpu-small or paper (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--profile",
+      defaultValue = "cpu-small",
+      description = "cpu-small or paper (default ${DEFAULT-VALUE}).")
   String profile;
 
-  @Option(names = "--steps", description = "Steps of the job (profile default: paper 5000, cpu-small 200).")
+  @Option(
+      names = "--steps",
+      description = "Steps of the job (profile default: paper 5000, cpu-small 200).")
   Long steps;
 
   @Option(names = "--seed", description = "Seed of every random draw (default 0).")
   Long seed;
 
-  @Option(names = "--resume", description = "Continue this job from its latest checkpoint in --out.")
+  @Option(
+      names = "--resume",
+      description = "Continue this job from its latest checkpoint in --out.")
   boolean resume;
 
   @Option(names = "--batch-size", description = "Images per step (lr scales linearly).")
   Integer batchSize;
 
-  @Option(names = "--queue-size", description = "MoCo queue length K (a multiple of the batch size).")
+  @Option(
+      names = "--queue-size",
+      description = "MoCo queue length K (a multiple of the batch size).")
   Integer queueSize;
 
   @Option(names = "--lr", description = "Learning rate per 256 images (default 0.03).")
@@ -72,7 +94,9 @@ public final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--image-size", description = "Side of the training views in pixels.")
   Integer imageSize;
 
-  @Option(names = "--hue", description = "Colour-jitter hue strength (HPT configs 0.4, MoCo v2 0.1).")
+  @Option(
+      names = "--hue",
+      description = "Colour-jitter hue strength (HPT configs 0.4, MoCo v2 0.1).")
   Double hue;
 
   @Option(names = "--checkpoint-every", description = "Steps between periodic checkpoints.")
@@ -84,7 +108,9 @@ public final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--limit", description = "Use only the first N images.")
   Integer limit;
 
-  @Option(names = "--load-size", description = "Resize folder images to this square size when loading.")
+  @Option(
+      names = "--load-size",
+      description = "Resize folder images to this square size when loading.")
   Integer loadSize;
 
   @Option(names = "--device", description = "cpu or gpu (default: a GPU when present).")
@@ -106,21 +132,27 @@ public final class PretrainCommand implements Callable<Integer> {
     PretrainJob job = new PretrainJob();
     java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     // Ctrl-C: stop after the current step and write a resumable checkpoint before the JVM exits.
-    Thread hook = new Thread(() -> {
-      job.requestStop();
-      try {
-        finished.await(120, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread hook =
+        new Thread(
+            () -> {
+              job.requestStop();
+              try {
+                finished.await(120, java.util.concurrent.TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     Runtime.getRuntime().addShutdownHook(hook);
     try (ProgressListener progress = new ProgressListener(!noProgress, err)) {
       job.addListener(progress);
       PretrainJob.Result r = job.run(request);
       progress.close();
-      err.printf("hpt pretrain: %s after %d steps%s -> %s%n", request.strategy().cliName(), r.steps(),
-          r.finalLoss() == null ? "" : String.format(Locale.ROOT, ", loss %.4f", r.finalLoss()), r.checkpoint());
+      err.printf(
+          "hpt pretrain: %s after %d steps%s -> %s%n",
+          request.strategy().cliName(),
+          r.steps(),
+          r.finalLoss() == null ? "" : String.format(Locale.ROOT, ", loss %.4f", r.finalLoss()),
+          r.checkpoint());
       System.out.println(r.checkpoint());
       return 0;
     } catch (NonFiniteLossException e) {
@@ -158,15 +190,27 @@ public final class PretrainCommand implements Callable<Integer> {
     if (limit != null) images = images.slice(0, Math.min(limit, images.size()));
     Device dev = device == null ? null : Device.fromName(device);
     String d = domain != null ? domain : domainOf(data);
-    return new PretrainJob.Request(s, parentDir, images.withoutLabels(), d, data.toAbsolutePath().toString(), out, c,
-        resume, dev);
+    return new PretrainJob.Request(
+        s,
+        parentDir,
+        images.withoutLabels(),
+        d,
+        data.toAbsolutePath().toString(),
+        out,
+        c,
+        resume,
+        dev);
   }
 
-  /** {@code fashion-mnist} for .../fashion-mnist/train-images-idx3-ubyte.gz, else the file or folder name. */
+  /**
+   * {@code fashion-mnist} for .../fashion-mnist/train-images-idx3-ubyte.gz, else the file or folder
+   * name.
+   */
   static String domainOf(Path data) {
     Path abs = data.toAbsolutePath().normalize();
     String name = abs.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.contains("-idx") && abs.getParent() != null) name = abs.getParent().getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.contains("-idx") && abs.getParent() != null)
+      name = abs.getParent().getFileName().toString().toLowerCase(Locale.ROOT);
     name = name.replaceAll("\\.(gz|idx|ubyte)$", "").replaceAll("[^a-z0-9._-]+", "-");
     return name.isEmpty() ? "data" : name;
   }
@@ -184,19 +228,32 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public synchronized void onStart(JobStart s) {
-      err.printf("hpt pretrain: %s on %s, batch %d, steps %d..%d%n", s.strategy(), s.device(), s.batchSize(),
-          s.firstStep(), s.totalSteps());
+      err.printf(
+          "hpt pretrain: %s on %s, batch %d, steps %d..%d%n",
+          s.strategy(), s.device(), s.batchSize(), s.firstStep(), s.totalSteps());
       if (enabled) {
-        bar = new ProgressBarBuilder().setTaskName(s.strategy()).setInitialMax(s.totalSteps()).setUnit(" steps", 1)
-            .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(err)).startsFrom(s.firstStep(),
-                java.time.Duration.ZERO).build();
+        bar =
+            new ProgressBarBuilder()
+                .setTaskName(s.strategy())
+                .setInitialMax(s.totalSteps())
+                .setUnit(" steps", 1)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(err))
+                .startsFrom(s.firstStep(), java.time.Duration.ZERO)
+                .build();
       }
     }
 
     @Override
     public synchronized void onStep(StepReport r) {
-      String msg = String.format(Locale.ROOT, "loss %.3f lr %.2e %.0f img/s std %.3f", r.loss(), r.lr(),
-          r.imagesPerSecond(), r.featureStd());
+      String msg =
+          String.format(
+              Locale.ROOT,
+              "loss %.3f lr %.2e %.0f img/s std %.3f",
+              r.loss(),
+              r.lr(),
+              r.imagesPerSecond(),
+              r.featureStd());
       if (bar != null) {
         bar.stepTo(r.step());
         bar.setExtraMessage(msg);

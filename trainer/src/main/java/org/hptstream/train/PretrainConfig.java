@@ -2,13 +2,13 @@ package org.hptstream.train;
 
 import java.util.Locale;
 import org.hptstream.augment.AugmentConfig;
-import org.hptstream.model.ResNetConfig;
 import org.hptstream.moco.MocoConfig;
+import org.hptstream.model.ResNetConfig;
 
 /**
  * Everything a pretraining job needs besides data and strategy. Two profiles: {@link #paper()} (the
- * HPT paper's numbers) and {@link #cpuSmall()} (tests, local demo); every field is overridable through
- * the {@code with*} copies.
+ * HPT paper's numbers) and {@link #cpuSmall()} (tests, local demo); every field is overridable
+ * through the {@code with*} copies.
  *
  * @param arch backbone architecture (an HPT job takes its parent's)
  * @param batchSize images per step (two views each)
@@ -34,7 +34,8 @@ public record PretrainConfig(
     long seed) {
 
   public PretrainConfig {
-    if (batchSize < 2) throw new IllegalArgumentException("batch size must be >= 2 (BN), got " + batchSize);
+    if (batchSize < 2)
+      throw new IllegalArgumentException("batch size must be >= 2 (BN), got " + batchSize);
     if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
     if (checkpointEvery < 1) throw new IllegalArgumentException("checkpointEvery must be >= 1");
     if (!(baseLr > 0) || sgdMomentum < 0 || sgdMomentum >= 1 || weightDecay < 0)
@@ -47,8 +48,17 @@ public record PretrainConfig(
    * 0.9, wd 1e-4, the HPT configs' augmentation (MoCo v2 with hue 0.4).
    */
   public static PretrainConfig paper() {
-    return new PretrainConfig(ResNetConfig.resnet50(), 256, 5_000, MocoConfig.paper(), 0.03, 0.9, 1e-4,
-        AugmentConfig.hptDefault(224), 1_000, 0);
+    return new PretrainConfig(
+        ResNetConfig.resnet50(),
+        256,
+        5_000,
+        MocoConfig.paper(),
+        0.03,
+        0.9,
+        1e-4,
+        AugmentConfig.hptDefault(224),
+        1_000,
+        0);
   }
 
   /**
@@ -56,8 +66,17 @@ public record PretrainConfig(
    * 200 steps; MoCo's other numbers unchanged (blur sigma scaled to the image size).
    */
   public static PretrainConfig cpuSmall() {
-    return new PretrainConfig(new ResNetConfig(18, 16, true, 3), 32, 200,
-        MocoConfig.paper().withQueueSize(4_096), 0.03, 0.9, 1e-4, AugmentConfig.hptDefault(32), 50, 0);
+    return new PretrainConfig(
+        new ResNetConfig(18, 16, true, 3),
+        32,
+        200,
+        MocoConfig.paper().withQueueSize(4_096),
+        0.03,
+        0.9,
+        1e-4,
+        AugmentConfig.hptDefault(32),
+        50,
+        0);
   }
 
   /** {@code paper} or {@code cpu-small}. */
@@ -65,7 +84,9 @@ public record PretrainConfig(
     return switch (name.trim().toLowerCase(Locale.ROOT)) {
       case "paper" -> paper();
       case "cpu-small", "cpu_small", "cpusmall" -> cpuSmall();
-      default -> throw new IllegalArgumentException("unknown profile '" + name + "'; one of paper, cpu-small");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown profile '" + name + "'; one of paper, cpu-small");
     };
   }
 
@@ -79,34 +100,69 @@ public record PretrainConfig(
   }
 
   public PretrainConfig withArch(ResNetConfig a) {
-    return new PretrainConfig(a, batchSize, steps, moco, baseLr, sgdMomentum, weightDecay, augment, checkpointEvery, seed);
+    return new PretrainConfig(
+        a,
+        batchSize,
+        steps,
+        moco,
+        baseLr,
+        sgdMomentum,
+        weightDecay,
+        augment,
+        checkpointEvery,
+        seed);
   }
 
   public PretrainConfig withBatchSize(int b) {
-    return new PretrainConfig(arch, b, steps, moco, baseLr, sgdMomentum, weightDecay, augment, checkpointEvery, seed);
+    return new PretrainConfig(
+        arch, b, steps, moco, baseLr, sgdMomentum, weightDecay, augment, checkpointEvery, seed);
   }
 
   public PretrainConfig withSteps(long s) {
-    return new PretrainConfig(arch, batchSize, s, moco, baseLr, sgdMomentum, weightDecay, augment, checkpointEvery, seed);
+    return new PretrainConfig(
+        arch, batchSize, s, moco, baseLr, sgdMomentum, weightDecay, augment, checkpointEvery, seed);
   }
 
   public PretrainConfig withMoco(MocoConfig m) {
-    return new PretrainConfig(arch, batchSize, steps, m, baseLr, sgdMomentum, weightDecay, augment, checkpointEvery, seed);
+    return new PretrainConfig(
+        arch,
+        batchSize,
+        steps,
+        m,
+        baseLr,
+        sgdMomentum,
+        weightDecay,
+        augment,
+        checkpointEvery,
+        seed);
   }
 
   public PretrainConfig withBaseLr(double lr) {
-    return new PretrainConfig(arch, batchSize, steps, moco, lr, sgdMomentum, weightDecay, augment, checkpointEvery, seed);
+    return new PretrainConfig(
+        arch, batchSize, steps, moco, lr, sgdMomentum, weightDecay, augment, checkpointEvery, seed);
   }
 
   public PretrainConfig withAugment(AugmentConfig a) {
-    return new PretrainConfig(arch, batchSize, steps, moco, baseLr, sgdMomentum, weightDecay, a, checkpointEvery, seed);
+    return new PretrainConfig(
+        arch, batchSize, steps, moco, baseLr, sgdMomentum, weightDecay, a, checkpointEvery, seed);
   }
 
   public PretrainConfig withCheckpointEvery(long n) {
-    return new PretrainConfig(arch, batchSize, steps, moco, baseLr, sgdMomentum, weightDecay, augment, n, seed);
+    return new PretrainConfig(
+        arch, batchSize, steps, moco, baseLr, sgdMomentum, weightDecay, augment, n, seed);
   }
 
   public PretrainConfig withSeed(long s) {
-    return new PretrainConfig(arch, batchSize, steps, moco, baseLr, sgdMomentum, weightDecay, augment, checkpointEvery, s);
+    return new PretrainConfig(
+        arch,
+        batchSize,
+        steps,
+        moco,
+        baseLr,
+        sgdMomentum,
+        weightDecay,
+        augment,
+        checkpointEvery,
+        s);
   }
 }

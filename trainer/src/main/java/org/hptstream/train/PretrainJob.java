@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * checkpoints with the full state into a {@link LocalCheckpointStore} at {@code out}.
  *
  * <p>A NaN/inf loss stops the job with {@link NonFiniteLossException}; nothing is written for the
- * bad step, so the last periodic checkpoint stays the newest. A resumed job continues bit-identically
- * on CPU to an uninterrupted one with the same settings: every random draw derives from (seed, step).
+ * bad step, so the last periodic checkpoint stays the newest. A resumed job continues
+ * bit-identically on CPU to an uninterrupted one with the same settings: every random draw derives
+ * from (seed, step).
  */
 public final class PretrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(PretrainJob.class);
@@ -41,8 +42,16 @@ public final class PretrainJob {
    * @param resume continue from this job's latest checkpoint in {@code out} if there is one
    * @param device where to train; null for the engine default (GPU when present)
    */
-  public record Request(Strategy strategy, Path parent, ImageSet data, String domain, String dataSource, Path out,
-      PretrainConfig config, boolean resume, Device device) {}
+  public record Request(
+      Strategy strategy,
+      Path parent,
+      ImageSet data,
+      String domain,
+      String dataSource,
+      Path out,
+      PretrainConfig config,
+      boolean resume,
+      Device device) {}
 
   /**
    * @param checkpoint directory of the resulting checkpoint (the parent's for BASE)
@@ -51,7 +60,8 @@ public final class PretrainJob {
    * @param finalLoss last loss, null without one
    * @param resumedFrom checkpoint id the job resumed from, or null
    */
-  public record Result(Path checkpoint, String id, long steps, Double finalLoss, String resumedFrom) {}
+  public record Result(
+      Path checkpoint, String id, long steps, Double finalLoss, String resumedFrom) {}
 
   private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean stopRequested;
@@ -72,7 +82,8 @@ public final class PretrainJob {
   /** Runs the job; see the class comment. */
   public Result run(Request r) {
     if (r.strategy() == Strategy.BASE) {
-      if (r.parent() == null) throw new IllegalArgumentException("base needs a parent checkpoint: it is the result");
+      if (r.parent() == null)
+        throw new IllegalArgumentException("base needs a parent checkpoint: it is the result");
       try (NDManager m = NDManager.newBaseManager()) {
         ParentModel p = JobCheckpoints.loadParent(r.parent(), m); // verifies it
         LOG.info("base: {} is the result ({})", p.id(), p.loadReport());
@@ -81,18 +92,28 @@ public final class PretrainJob {
     }
     CheckpointStore store = new LocalCheckpointStore(r.out());
     try (NDManager parentMem = NDManager.newBaseManager()) {
-      ParentModel parent = r.parent() == null ? null : JobCheckpoints.loadParent(r.parent(), parentMem);
+      ParentModel parent =
+          r.parent() == null ? null : JobCheckpoints.loadParent(r.parent(), parentMem);
       if (parent != null) LOG.info("parent loaded: {}", parent.loadReport());
-      try (PretrainSession s = new PretrainSession(r.strategy(), r.config(), r.data(), parent, r.device())) {
+      try (PretrainSession s =
+          new PretrainSession(r.strategy(), r.config(), r.data(), parent, r.device())) {
         parentMem.close(); // copied into the model
-        JobCheckpoints.JobKey key = new JobCheckpoints.JobKey(
-            r.domain(), r.strategy().cliName(), parent == null ? null : parent.id(), s.config(), s.channelStats());
+        JobCheckpoints.JobKey key =
+            new JobCheckpoints.JobKey(
+                r.domain(),
+                r.strategy().cliName(),
+                parent == null ? null : parent.id(),
+                s.config(),
+                s.channelStats());
         String resumedFrom = null;
         CheckpointManifest last = null;
         if (r.resume()) {
           Optional<CheckpointManifest> prev = JobCheckpoints.latest(store, key);
           if (prev.isPresent()) {
-            LOG.info("resuming from {}: {}", prev.get().id(), JobCheckpoints.resume(store, prev.get(), s));
+            LOG.info(
+                "resuming from {}: {}",
+                prev.get().id(),
+                JobCheckpoints.resume(store, prev.get(), s));
             resumedFrom = prev.get().id();
             last = prev.get();
           } else {
@@ -104,12 +125,21 @@ public final class PretrainJob {
     }
   }
 
-  private Result loop(Request r, PretrainSession s, CheckpointStore store, JobCheckpoints.JobKey key,
-      CheckpointManifest last, String resumedFrom) {
+  private Result loop(
+      Request r,
+      PretrainSession s,
+      CheckpointStore store,
+      JobCheckpoints.JobKey key,
+      CheckpointManifest last,
+      String resumedFrom) {
     PretrainConfig c = s.config();
     long total = c.steps();
     String device = s.manager().getDevice().toString();
-    notify(l -> l.onStart(new TrainingListener.JobStart(r.strategy().cliName(), s.step(), total, c.batchSize(), device)));
+    notify(
+        l ->
+            l.onStart(
+                new TrainingListener.JobStart(
+                    r.strategy().cliName(), s.step(), total, c.batchSize(), device)));
     double lastLoss = Double.NaN;
     Throughput tp = new Throughput();
     try {
@@ -123,7 +153,8 @@ public final class PretrainJob {
         double ips = tp.add(c.batchSize(), System.nanoTime() - t0);
         lastLoss = res.loss();
         long done = s.step();
-        Duration eta = Duration.ofMillis((long) ((total - done) * c.batchSize() / Math.max(ips, 1e-9) * 1000));
+        Duration eta =
+            Duration.ofMillis((long) ((total - done) * c.batchSize() / Math.max(ips, 1e-9) * 1000));
         StepReport rep = new StepReport(done, total, res.loss(), lr, ips, eta, res.featureStd());
         notify(l -> l.onStep(rep));
         boolean stop = stopRequested;
@@ -149,7 +180,8 @@ public final class PretrainJob {
   }
 
   private Result result(Request r, CheckpointManifest m, long steps, String resumedFrom) {
-    return new Result(r.out().toAbsolutePath().resolve(m.id()), m.id(), steps, m.finalLoss(), resumedFrom);
+    return new Result(
+        r.out().toAbsolutePath().resolve(m.id()), m.id(), steps, m.finalLoss(), resumedFrom);
   }
 
   private void notify(java.util.function.Consumer<TrainingListener> call) {

@@ -11,10 +11,10 @@ import org.hptstream.augment.AugmentRandom;
 import org.hptstream.augment.TwoViewAugmenter;
 import org.hptstream.data.ChannelStats;
 import org.hptstream.data.ImageSet;
-import org.hptstream.model.ParameterCopy;
-import org.hptstream.model.ResNetConfig;
 import org.hptstream.moco.MocoModel;
 import org.hptstream.moco.MocoTrainer;
+import org.hptstream.model.ParameterCopy;
+import org.hptstream.model.ResNetConfig;
 import org.hptstream.optim.LrSchedule;
 import org.hptstream.optim.Sgd;
 import org.hptstream.strategy.Strategy;
@@ -25,10 +25,11 @@ import org.hptstream.strategy.Strategy;
  * checkpoints; tests drive it directly.
  *
  * <p>Setup per strategy: TARGET builds a fresh model; HPT, HPT_BN and BASE_BN_RECAL load the parent
- * backbone into the query encoder (every tensor verified), keep the freshly drawn head and queue and
- * copy query to key. HPT_BN freezes every backbone parameter but BN gamma/beta; BASE_BN_RECAL has no
- * optimizer. Every random draw derives from the seed: backbone init (engine seed), head and queue
- * (stream INIT), sampling (stream SAMPLING, per epoch), augmentation (stream AUGMENT, per step).
+ * backbone into the query encoder (every tensor verified), keep the freshly drawn head and queue
+ * and copy query to key. HPT_BN freezes every backbone parameter but BN gamma/beta; BASE_BN_RECAL
+ * has no optimizer. Every random draw derives from the seed: backbone init (engine seed), head and
+ * queue (stream INIT), sampling (stream SAMPLING, per epoch), augmentation (stream AUGMENT, per
+ * step).
  */
 public final class PretrainSession implements AutoCloseable {
   private final Strategy strategy;
@@ -47,17 +48,22 @@ public final class PretrainSession implements AutoCloseable {
    * @param parent required unless the strategy is TARGET; its architecture overrides the config's
    * @param device where to train; null for the engine's default (a GPU when present)
    */
-  public PretrainSession(Strategy strategy, PretrainConfig config, ImageSet data, ParentModel parent, Device device) {
-    if (strategy == Strategy.BASE) throw new IllegalArgumentException("BASE trains nothing: the parent is the result");
+  public PretrainSession(
+      Strategy strategy, PretrainConfig config, ImageSet data, ParentModel parent, Device device) {
+    if (strategy == Strategy.BASE)
+      throw new IllegalArgumentException("BASE trains nothing: the parent is the result");
     if (strategy.needsParent() && parent == null)
       throw new IllegalArgumentException(strategy.cliName() + " needs a parent checkpoint");
     if (!strategy.needsParent() && parent != null)
-      throw new IllegalArgumentException(strategy.cliName() + " starts from a random init; give no parent");
+      throw new IllegalArgumentException(
+          strategy.cliName() + " starts from a random init; give no parent");
     if (data.size() < config.batchSize())
-      throw new IllegalArgumentException("data has " + data.size() + " images, fewer than one batch of " + config.batchSize());
+      throw new IllegalArgumentException(
+          "data has " + data.size() + " images, fewer than one batch of " + config.batchSize());
     ResNetConfig arch = parent == null ? config.arch() : parent.arch();
     if (arch.inChannels() != 3)
-      throw new IllegalArgumentException("views are RGB; the backbone needs 3 input channels, has " + arch.inChannels());
+      throw new IllegalArgumentException(
+          "views are RGB; the backbone needs 3 input channels, has " + arch.inChannels());
     this.strategy = strategy;
     this.config = config.withArch(arch);
     this.data = data;
@@ -68,19 +74,23 @@ public final class PretrainSession implements AutoCloseable {
       Random init = AugmentRandom.forStep(config.seed(), 0, AugmentRandom.STREAM_INIT);
       this.model = new MocoModel(manager, arch, config.moco(), init);
       if (parent != null) {
-        // all-or-nothing, every tensor by name and shape: a silently unloaded parent would look like HPT
-        ParameterCopy.copyExactly(model.query().backboneParameters(), parent.backbone(), "parent " + parent.id());
+        // all-or-nothing, every tensor by name and shape: a silently unloaded parent would look
+        // like HPT
+        ParameterCopy.copyExactly(
+            model.query().backboneParameters(), parent.backbone(), "parent " + parent.id());
         model.copyQueryToKey();
       }
-      this.sgd = switch (strategy) {
-        case TARGET, HPT -> optimizer();
-        case HPT_BN -> {
-          model.query().trainOnlyBatchNormAndHead();
-          yield optimizer();
-        }
-        default -> null;
-      };
-      this.trainer = new MocoTrainer(model, new TwoViewAugmenter(config.augment(), stats), sgd, config.seed());
+      this.sgd =
+          switch (strategy) {
+            case TARGET, HPT -> optimizer();
+            case HPT_BN -> {
+              model.query().trainOnlyBatchNormAndHead();
+              yield optimizer();
+            }
+            default -> null;
+          };
+      this.trainer =
+          new MocoTrainer(model, new TwoViewAugmenter(config.augment(), stats), sgd, config.seed());
       this.sampler = new BatchSampler(data.size(), config.batchSize(), config.seed());
       this.schedule = LrSchedule.cosine(this.config.scaledLr(), config.steps());
     } catch (RuntimeException e) {
@@ -103,11 +113,14 @@ public final class PretrainSession implements AutoCloseable {
     return out;
   }
 
-  /** Runs step {@link #step()} and advances; throws {@code NonFiniteLossException} on a bad loss. */
+  /**
+   * Runs step {@link #step()} and advances; throws {@code NonFiniteLossException} on a bad loss.
+   */
   public MocoTrainer.StepResult runStep() {
     try (NDManager sm = manager.newSubManager()) {
       NDArray images = data.toNDArray(sm, sampler.batch(step));
-      MocoTrainer.StepResult r = sgd == null ? trainer.recalibrate(images, step) : trainer.train(images, step, lr());
+      MocoTrainer.StepResult r =
+          sgd == null ? trainer.recalibrate(images, step) : trainer.train(images, step, lr());
       step++;
       return r;
     }
@@ -152,7 +165,8 @@ public final class PretrainSession implements AutoCloseable {
   /** Restores a captured state and the step counter (resume). */
   public void restore(Map<String, NDList> groups, int queuePointer, long doneSteps) {
     if (doneSteps < 0 || doneSteps > config.steps())
-      throw new IllegalArgumentException("checkpoint step " + doneSteps + " outside job of " + config.steps() + " steps");
+      throw new IllegalArgumentException(
+          "checkpoint step " + doneSteps + " outside job of " + config.steps() + " steps");
     TrainState.restore(groups, model, sgd, queuePointer);
     this.step = doneSteps;
   }

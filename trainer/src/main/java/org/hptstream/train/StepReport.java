@@ -15,4 +15,10 @@ import java.time.Duration;
  *     L2-normalised query features; ~1/sqrt(dim) when healthy, tends to 0 on collapse
  */
 public record StepReport(
-    long step, long totalSteps, double loss, double lr, double imagesPerSecond, Duration eta, double featureStd) {}
+    long step,
+    long totalSteps,
+    double loss,
+    double lr,
+    double imagesPerSecond,
+    Duration eta,
+    double featureStd) {}

@@ -9,15 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hptstream.checkpoint.CheckpointDraft;
-import org.hptstream.model.ParameterCopy;
 import org.hptstream.moco.MocoModel;
+import org.hptstream.model.ParameterCopy;
 import org.hptstream.optim.Sgd;
 
 /**
  * The full state of a MoCo job as named tensor groups, in the checkpoint store's layout: the query
- * backbone as {@code backbone} (torchvision names, what HPT children and the evaluator load), the query
- * head, the whole key encoder, the queue and the optimizer's momentum buffers. With the step, seed and
- * queue pointer (manifest scalars) it determines every later step exactly.
+ * backbone as {@code backbone} (torchvision names, what HPT children and the evaluator load), the
+ * query head, the whole key encoder, the queue and the optimizer's momentum buffers. With the step,
+ * seed and queue pointer (manifest scalars) it determines every later step exactly.
  */
 public final class TrainState {
   public static final String BACKBONE = CheckpointDraft.BACKBONE;
@@ -26,6 +26,7 @@ public final class TrainState {
   public static final String KEY_HEAD = "key_head";
   public static final String QUEUE = "queue";
   public static final String OPTIMIZER = "optimizer";
+
   /** Name of the queue tensor inside {@link #QUEUE}. */
   public static final String QUEUE_KEYS = "keys";
 
@@ -47,21 +48,25 @@ public final class TrainState {
   }
 
   /**
-   * Restores a captured state into a model of the same architecture and optimizer layout; each group
-   * is copied all-or-nothing by name.
+   * Restores a captured state into a model of the same architecture and optimizer layout; each
+   * group is copied all-or-nothing by name.
    *
    * @throws IllegalArgumentException naming what is missing
    */
-  public static void restore(Map<String, NDList> groups, MocoModel model, Sgd sgd, int queuePointer) {
+  public static void restore(
+      Map<String, NDList> groups, MocoModel model, Sgd sgd, int queuePointer) {
     List<String> missing = new ArrayList<>();
-    for (String g : sgd == null ? List.of(BACKBONE, HEAD, KEY_BACKBONE, KEY_HEAD, QUEUE)
-        : List.of(BACKBONE, HEAD, KEY_BACKBONE, KEY_HEAD, QUEUE, OPTIMIZER)) {
+    for (String g :
+        sgd == null
+            ? List.of(BACKBONE, HEAD, KEY_BACKBONE, KEY_HEAD, QUEUE)
+            : List.of(BACKBONE, HEAD, KEY_BACKBONE, KEY_HEAD, QUEUE, OPTIMIZER)) {
       if (!groups.containsKey(g)) missing.add(g);
     }
     if (!missing.isEmpty()) throw new IllegalArgumentException("state lacks groups " + missing);
     ParameterCopy.copyExactly(model.query().backboneParameters(), groups.get(BACKBONE), BACKBONE);
     ParameterCopy.copyExactly(model.query().headParameters(), groups.get(HEAD), HEAD);
-    ParameterCopy.copyExactly(model.key().backboneParameters(), groups.get(KEY_BACKBONE), KEY_BACKBONE);
+    ParameterCopy.copyExactly(
+        model.key().backboneParameters(), groups.get(KEY_BACKBONE), KEY_BACKBONE);
     ParameterCopy.copyExactly(model.key().headParameters(), groups.get(KEY_HEAD), KEY_HEAD);
     model.queue().restore(groups.get(QUEUE).get(QUEUE_KEYS), queuePointer);
     if (sgd != null) sgd.loadState(groups.get(OPTIMIZER));
@@ -69,12 +74,13 @@ public final class TrainState {
 
   private static NDList copies(NDManager manager, Map<String, Parameter> params) {
     NDList out = new NDList(params.size());
-    params.forEach((name, p) -> {
-      NDArray c = p.getArray().duplicate();
-      c.attach(manager);
-      c.setName(name);
-      out.add(c);
-    });
+    params.forEach(
+        (name, p) -> {
+          NDArray c = p.getArray().duplicate();
+          c.attach(manager);
+          c.setName(name);
+          out.add(c);
+        });
     return out;
   }
 }

@@ -3,8 +3,8 @@ package org.hptstream.train;
 import java.nio.file.Path;
 
 /**
- * Extension point for observing a pretraining job (CLI progress bar, the streaming service, metrics).
- * Called on the training thread; implementations must be quick and must not throw.
+ * Extension point for observing a pretraining job (CLI progress bar, the streaming service,
+ * metrics). Called on the training thread; implementations must be quick and must not throw.
  */
 public interface TrainingListener {
   /** Before the first step (after a resume: before the first new step). */

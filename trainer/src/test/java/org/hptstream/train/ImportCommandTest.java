@@ -27,12 +27,12 @@ import picocli.CommandLine;
 
 /**
  * {@code hpt import} with real files and libtorch: the committed PyTorch fixture (a plain-torch
- * torchvision ResNet-18 of width 4, small-image stem, with fc) becomes a base checkpoint, an HPT job
- * on grey Fashion-MNIST starts from it, and bad input is refused without writing anything.
+ * torchvision ResNet-18 of width 4, small-image stem, with fc) becomes a base checkpoint, an HPT
+ * job on grey Fashion-MNIST starts from it, and bad input is refused without writing anything.
  */
 class ImportCommandTest {
-  private static final Path FIXTURE = Path.of("..", "core", "src", "test", "resources", "fixtures",
-      "resnet18-w4-small.npz");
+  private static final Path FIXTURE =
+      Path.of("..", "core", "src", "test", "resources", "fixtures", "resnet18-w4-small.npz");
   private static final String ARCH = "resnet18-w4-small";
 
   @TempDir Path tmp;
@@ -51,8 +51,17 @@ class ImportCommandTest {
   }
 
   private Run importFixture(Path store, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("--weights", FIXTURE.toString(), "--arch", ARCH,
-        "--domain", "imagenet", "--out", store.toString()));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--weights",
+                FIXTURE.toString(),
+                "--arch",
+                ARCH,
+                "--domain",
+                "imagenet",
+                "--out",
+                store.toString()));
     args.addAll(List.of(extra));
     return run(new ImportCommand(), args.toArray(String[]::new));
   }
@@ -64,7 +73,8 @@ class ImportCommandTest {
     assertThat(r.exit()).as(r.err()).isZero();
     Path dir = Path.of(r.out().strip());
     assertThat(dir.getParent()).isEqualTo(store.toAbsolutePath());
-    assertThat(r.err()).contains("loaded 100/100 backbone tensors, fc not loaded", "[fc.weight, fc.bias]");
+    assertThat(r.err())
+        .contains("loaded 100/100 backbone tensors, fc not loaded", "[fc.weight, fc.bias]");
 
     LocalCheckpointStore s = new LocalCheckpointStore(store);
     CheckpointManifest m = s.manifest(dir.getFileName().toString()).orElseThrow();
@@ -74,18 +84,22 @@ class ImportCommandTest {
     assertThat(m.domain()).isEqualTo("imagenet");
     assertThat(m.architecture()).isEqualTo(ARCH);
     assertThat(m.normalization()).isEqualTo(BaseImport.IMAGENET);
-    assertThat(m.data().source()).isEqualTo(FIXTURE.toAbsolutePath().normalize() + " sha256:" + sha256(FIXTURE));
+    assertThat(m.data().source())
+        .isEqualTo(FIXTURE.toAbsolutePath().normalize() + " sha256:" + sha256(FIXTURE));
 
     ResNetConfig arch = ResNetConfig.parse(ARCH);
     try (NDManager nd = NDManager.newBaseManager();
         Checkpoint c = s.get(m.id(), arch, nd)) {
       assertThat(c.groups()).containsExactly("backbone");
-      Map<String, NDArray> file = TorchvisionWeights.read(FIXTURE, nd).stream()
-          .collect(Collectors.toMap(NDArray::getName, a -> a));
+      Map<String, NDArray> file =
+          TorchvisionWeights.read(FIXTURE, nd).stream()
+              .collect(Collectors.toMap(NDArray::getName, a -> a));
       NDList stored = c.group("backbone");
       assertThat(stored).hasSize(100);
       for (NDArray a : stored) {
-        assertThat(a.contentEquals(file.get(a.getName()))).as("%s bit-identical", a.getName()).isTrue();
+        assertThat(a.contentEquals(file.get(a.getName())))
+            .as("%s bit-identical", a.getName())
+            .isTrue();
       }
     }
   }
@@ -98,20 +112,43 @@ class ImportCommandTest {
     Path parent = Path.of(imported.out().strip());
 
     Path data = FashionMnist.DEFAULT_DIR.resolve("t10k-images-idx3-ubyte.gz");
-    Run job = run(new PretrainCommand(), "--strategy", "hpt", "--parent", parent.toString(), "--data", data.toString(),
-        "--limit", "256", "--out", store.toString(), "--steps", "2", "--batch-size", "8", "--queue-size", "32",
-        "--image-size", "16", "--seed", "3", "--no-progress");
+    Run job =
+        run(
+            new PretrainCommand(),
+            "--strategy",
+            "hpt",
+            "--parent",
+            parent.toString(),
+            "--data",
+            data.toString(),
+            "--limit",
+            "256",
+            "--out",
+            store.toString(),
+            "--steps",
+            "2",
+            "--batch-size",
+            "8",
+            "--queue-size",
+            "32",
+            "--image-size",
+            "16",
+            "--seed",
+            "3",
+            "--no-progress");
     assertThat(job.exit()).isZero();
 
-    List<CheckpointManifest> hpt = new LocalCheckpointStore(store).list().stream()
-        .filter(m -> m.strategy().equals("hpt")).toList();
+    List<CheckpointManifest> hpt =
+        new LocalCheckpointStore(store)
+            .list().stream().filter(m -> m.strategy().equals("hpt")).toList();
     assertThat(hpt).hasSize(1);
     CheckpointManifest m = hpt.get(0);
     assertThat(m.parentId()).isEqualTo(parent.getFileName().toString());
     assertThat(m.architecture()).isEqualTo(ARCH);
     assertThat(m.steps()).isEqualTo(2);
     assertThat(m.finalLoss()).isFinite();
-    // HPT normalises with the target domain's own statistics: grey values repeated on 3 channels, not ImageNet's
+    // HPT normalises with the target domain's own statistics: grey values repeated on 3 channels,
+    // not ImageNet's
     List<Double> mean = m.normalization().mean();
     assertThat(mean).hasSize(3).doesNotContainAnyElementsOf(BaseImport.IMAGENET.mean());
     assertThat(mean.get(1)).isEqualTo(mean.get(0));
@@ -121,22 +158,52 @@ class ImportCommandTest {
   @Test
   void wrongArchitectureIsRefusedNamingTheMismatchesAndWritesNothing() {
     Path store = tmp.resolve("store");
-    Run r = run(new ImportCommand(), "--weights", FIXTURE.toString(), "--arch", "resnet18-w8-small",
-        "--domain", "imagenet", "--out", store.toString());
+    Run r =
+        run(
+            new ImportCommand(),
+            "--weights",
+            FIXTURE.toString(),
+            "--arch",
+            "resnet18-w8-small",
+            "--domain",
+            "imagenet",
+            "--out",
+            store.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
-    assertThat(r.err()).contains("shape mismatch conv1.weight", "shape mismatch layer4.1.bn2.running_var",
-        "hold a resnet18-w8-small? Nothing was written.");
+    assertThat(r.err())
+        .contains(
+            "shape mismatch conv1.weight",
+            "shape mismatch layer4.1.bn2.running_var",
+            "hold a resnet18-w8-small? Nothing was written.");
     assertThat(store).doesNotExist();
 
-    Run depth = run(new ImportCommand(), "--weights", FIXTURE.toString(), "--arch", "resnet34-w4-small",
-        "--domain", "imagenet", "--out", store.toString());
+    Run depth =
+        run(
+            new ImportCommand(),
+            "--weights",
+            FIXTURE.toString(),
+            "--arch",
+            "resnet34-w4-small",
+            "--domain",
+            "imagenet",
+            "--out",
+            store.toString());
     assertThat(depth.exit()).isEqualTo(2);
     assertThat(depth.err()).contains("missing backbone tensor layer1.2.conv1.weight");
     assertThat(store).doesNotExist();
 
-    Run unknown = run(new ImportCommand(), "--weights", FIXTURE.toString(), "--arch", "vgg16",
-        "--domain", "imagenet", "--out", store.toString());
+    Run unknown =
+        run(
+            new ImportCommand(),
+            "--weights",
+            FIXTURE.toString(),
+            "--arch",
+            "vgg16",
+            "--domain",
+            "imagenet",
+            "--out",
+            store.toString());
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("not an architecture id");
     assertThat(store).doesNotExist();
@@ -148,14 +215,32 @@ class ImportCommandTest {
     Path cut = tmp.resolve("cut.npz");
     Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
     Path store = tmp.resolve("store");
-    Run r = run(new ImportCommand(), "--weights", cut.toString(), "--arch", ARCH, "--domain", "imagenet",
-        "--out", store.toString());
+    Run r =
+        run(
+            new ImportCommand(),
+            "--weights",
+            cut.toString(),
+            "--arch",
+            ARCH,
+            "--domain",
+            "imagenet",
+            "--out",
+            store.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("cannot read weights from " + cut);
     assertThat(store).doesNotExist();
 
-    Run missing = run(new ImportCommand(), "--weights", tmp.resolve("nope.npz").toString(), "--arch", ARCH,
-        "--domain", "imagenet", "--out", store.toString());
+    Run missing =
+        run(
+            new ImportCommand(),
+            "--weights",
+            tmp.resolve("nope.npz").toString(),
+            "--arch",
+            ARCH,
+            "--domain",
+            "imagenet",
+            "--out",
+            store.toString());
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(store).doesNotExist();
   }
@@ -175,8 +260,17 @@ class ImportCommandTest {
     assertThat(alone.exit()).isEqualTo(2);
     assertThat(alone.err()).contains("--mean and --std together");
 
-    Run grey = run(new ImportCommand(), "--weights", FIXTURE.toString(), "--arch", ARCH + "-in1",
-        "--domain", "imagenet", "--out", store.toString());
+    Run grey =
+        run(
+            new ImportCommand(),
+            "--weights",
+            FIXTURE.toString(),
+            "--arch",
+            ARCH + "-in1",
+            "--domain",
+            "imagenet",
+            "--out",
+            store.toString());
     assertThat(grey.exit()).isEqualTo(2);
     assertThat(grey.err()).contains("give its mean/std");
     assertThat(store).doesNotExist();
@@ -189,6 +283,7 @@ class ImportCommandTest {
   }
 
   private static String sha256(Path file) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 }

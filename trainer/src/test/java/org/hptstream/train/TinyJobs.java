@@ -5,8 +5,8 @@ import java.io.UncheckedIOException;
 import org.hptstream.augment.AugmentConfig;
 import org.hptstream.data.FashionMnist;
 import org.hptstream.data.ImageSet;
-import org.hptstream.model.ResNetConfig;
 import org.hptstream.moco.MocoConfig;
+import org.hptstream.model.ResNetConfig;
 
 /** Small real jobs for tests: real Fashion-MNIST, real libtorch, a narrow small-image ResNet-18. */
 final class TinyJobs {

@@ -47,15 +47,16 @@ public final class MetricEvents {
       if (m.spread() != null) {
         protocol.put("spread", String.valueOf(m.spread()));
       }
-      out.add(MetricEvent.newBuilder()
-          .setCheckpointId(p.checkpointId())
-          .setDomain(domain)
-          .setMetric(p.protocol() + "-" + m.name())
-          .setValue(m.value())
-          .setEvalSplit(split)
-          .setProtocol(new LinkedHashMap<>(protocol))
-          .setTimestamp(at)
-          .build());
+      out.add(
+          MetricEvent.newBuilder()
+              .setCheckpointId(p.checkpointId())
+              .setDomain(domain)
+              .setMetric(p.protocol() + "-" + m.name())
+              .setValue(m.value())
+              .setEvalSplit(split)
+              .setProtocol(new LinkedHashMap<>(protocol))
+              .setTimestamp(at)
+              .build());
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package org.hptstream.demo;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -11,17 +12,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.hptstream.checkpoint.CheckpointManifest;
+import org.hptstream.checkpoint.LocalCheckpointStore;
 import org.hptstream.clients.AvroPublisher;
 import org.hptstream.clients.ClientOptions;
 import org.hptstream.data.FashionMnist;
 import org.hptstream.data.Idx;
 import org.hptstream.data.ImageSet;
+import org.hptstream.evaluate.CheckpointLoader;
 import org.hptstream.evaluate.EvaluatedBackbone;
 import org.hptstream.evaluate.EvaluationConfig;
 import org.hptstream.evaluate.EvaluationData;
 import org.hptstream.evaluate.EvaluationResult;
 import org.hptstream.evaluate.Evaluator;
-import org.hptstream.evaluate.CheckpointLoader;
 import org.hptstream.evaluate.Protocol;
 import org.hptstream.evaluator.events.MetricEvents;
 import org.hptstream.features.FeatureCache;
@@ -29,8 +32,8 @@ import org.hptstream.ingest.ImageTopicReader;
 import org.hptstream.ingest.IngestConfig;
 import org.hptstream.ingest.IngestListener;
 import org.hptstream.ingest.IngestResult;
-import org.hptstream.ingest.InvalidInputException;
 import org.hptstream.ingest.Ingestor;
+import org.hptstream.ingest.InvalidInputException;
 import org.hptstream.schemas.CheckpointEvent;
 import org.hptstream.schemas.MetricEvent;
 import org.hptstream.schemas.OffsetRange;
@@ -38,14 +41,11 @@ import org.hptstream.schemas.Split;
 import org.hptstream.stack.HptPaths;
 import org.hptstream.stack.LocalStack;
 import org.hptstream.strategy.Strategy;
-import org.hptstream.checkpoint.CheckpointManifest;
-import org.hptstream.checkpoint.LocalCheckpointStore;
-import org.hptstream.trainer.events.CheckpointEvents;
 import org.hptstream.train.PretrainConfig;
 import org.hptstream.train.PretrainJob;
 import org.hptstream.train.StepReport;
 import org.hptstream.train.TrainingListener;
-import ai.djl.ndarray.NDManager;
+import org.hptstream.trainer.events.CheckpointEvents;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,8 +56,8 @@ import picocli.CommandLine.Option;
  * local stack (or uses the cluster given), pushes two Fashion-MNIST domains to Kafka, reads them
  * back from their topics, pretrains a base model on one domain, applies every HPT strategy to the
  * other, publishes a checkpoint event per checkpoint and the metrics of each to the metric topic,
- * and prints the comparison the HPT paper makes: direct transfer vs BN recalibration vs HPT vs HPT-BN
- * vs training from scratch with the same budget.
+ * and prints the comparison the HPT paper makes: direct transfer vs BN recalibration vs HPT vs
+ * HPT-BN vs training from scratch with the same budget.
  */
 @Command(
     name = "demo",
@@ -65,38 +65,65 @@ import picocli.CommandLine.Option;
     description = {
       "The main job end to end: local Kafka + registry, two Fashion-MNIST domains ingested,",
       "a base model pretrained on clothing, HPT strategies applied to footwear/bags from the",
-      "topics, checkpoint and metric events published, and the strategies compared."})
+      "topics, checkpoint and metric events published, and the strategies compared."
+    })
 public final class DemoCommand implements Callable<Integer> {
   private static final String BASE_DOMAIN = "fashion-clothing";
   private static final String TARGET_DOMAIN = "fashion-footwear";
 
   @Mixin ClientOptions client = new ClientOptions();
 
-  @Option(names = "--external", description = "Use --bootstrap-servers/--schema-registry-url instead of starting the local stack.")
+  @Option(
+      names = "--external",
+      description =
+          "Use --bootstrap-servers/--schema-registry-url instead of starting the local stack.")
   boolean external;
 
-  @Option(names = "--work-dir", description = "Inputs, checkpoints and feature cache (default: <repo>/.hpt/demo).")
+  @Option(
+      names = "--work-dir",
+      description = "Inputs, checkpoints and feature cache (default: <repo>/.hpt/demo).")
   Path workDir;
 
-  @Option(names = "--images", defaultValue = "3000", description = "Unlabeled images per domain (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--images",
+      defaultValue = "3000",
+      description = "Unlabeled images per domain (default: ${DEFAULT-VALUE}).")
   int images;
 
-  @Option(names = "--labelled", defaultValue = "2000", description = "Labelled target train images for the probes (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--labelled",
+      defaultValue = "2000",
+      description = "Labelled target train images for the probes (default: ${DEFAULT-VALUE}).")
   int labelled;
 
-  @Option(names = "--test", defaultValue = "2000", description = "Labelled target test images (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--test",
+      defaultValue = "2000",
+      description = "Labelled target test images (default: ${DEFAULT-VALUE}).")
   int test;
 
-  @Option(names = "--base-steps", defaultValue = "300", description = "MoCo v2 steps of the base model (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--base-steps",
+      defaultValue = "300",
+      description = "MoCo v2 steps of the base model (default: ${DEFAULT-VALUE}).")
   long baseSteps;
 
-  @Option(names = "--update-steps", defaultValue = "100", description = "Steps of each update on the target domain (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--update-steps",
+      defaultValue = "100",
+      description = "Steps of each update on the target domain (default: ${DEFAULT-VALUE}).")
   long updateSteps;
 
-  @Option(names = "--profile", defaultValue = "cpu-small", description = "Pretraining profile: cpu-small or paper (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--profile",
+      defaultValue = "cpu-small",
+      description = "Pretraining profile: cpu-small or paper (default: ${DEFAULT-VALUE}).")
   String profile;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of every random draw (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "0",
+      description = "Seed of every random draw (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -127,7 +154,9 @@ public final class DemoCommand implements Callable<Integer> {
     ImageSet base = DemoDomains.base(train, images, seed);
     DemoDomains.Target target = DemoDomains.target(train, testSet, images, labelled, test, seed);
 
-    say(out, "2/5 ingest: pushing both domains to Kafka (idempotent; a re-run's duplicates are skipped on read)");
+    say(
+        out,
+        "2/5 ingest: pushing both domains to Kafka (idempotent; a re-run's duplicates are skipped on read)");
     Ingestor ingestor = new Ingestor(clients);
     ingest(out, ingestor, work, BASE_DOMAIN, Split.UNLABELED, base);
     ingest(out, ingestor, work, TARGET_DOMAIN, Split.UNLABELED, target.unlabeled());
@@ -141,52 +170,137 @@ public final class DemoCommand implements Callable<Integer> {
     ImageSet evalTrain = read(out, reader, TARGET_DOMAIN, Split.TRAIN).images();
     ImageSet evalTest = read(out, reader, TARGET_DOMAIN, Split.TEST).images();
 
-    say(out, "4/5 pretrain: base model on " + BASE_DOMAIN + ", then every strategy on " + TARGET_DOMAIN);
+    say(
+        out,
+        "4/5 pretrain: base model on " + BASE_DOMAIN + ", then every strategy on " + TARGET_DOMAIN);
     Path store = work.resolve("checkpoints");
     PretrainConfig config = PretrainConfig.profile(profile).withSeed(seed);
     List<Run> runs = new ArrayList<>();
-    try (AvroPublisher<CheckpointEvent> checkpoints = new AvroPublisher<>(clients, CheckpointEvents.TOPIC)) {
-      Run baseRun = train(out, checkpoints, store, Strategy.TARGET, null, BASE_DOMAIN, baseRead, config.withSteps(baseSteps), "base (" + BASE_DOMAIN + ")");
+    try (AvroPublisher<CheckpointEvent> checkpoints =
+        new AvroPublisher<>(clients, CheckpointEvents.TOPIC)) {
+      Run baseRun =
+          train(
+              out,
+              checkpoints,
+              store,
+              Strategy.TARGET,
+              null,
+              BASE_DOMAIN,
+              baseRead,
+              config.withSteps(baseSteps),
+              "base (" + BASE_DOMAIN + ")");
       PretrainConfig update = config.withSteps(updateSteps);
       runs.add(new Run("BASE: direct transfer", baseRun.dir, baseRun.manifest, 0));
-      runs.add(train(out, checkpoints, store, Strategy.BASE_BN_RECAL, baseRun.dir, TARGET_DOMAIN, targetRead, update, "BASE-BN-RECAL"));
-      runs.add(train(out, checkpoints, store, Strategy.HPT, baseRun.dir, TARGET_DOMAIN, targetRead, update, "HPT"));
-      runs.add(train(out, checkpoints, store, Strategy.HPT_BN, baseRun.dir, TARGET_DOMAIN, targetRead, update, "HPT-BN"));
-      runs.add(train(out, checkpoints, store, Strategy.TARGET, null, TARGET_DOMAIN, targetRead, update, "TARGET: scratch, same steps"));
+      runs.add(
+          train(
+              out,
+              checkpoints,
+              store,
+              Strategy.BASE_BN_RECAL,
+              baseRun.dir,
+              TARGET_DOMAIN,
+              targetRead,
+              update,
+              "BASE-BN-RECAL"));
+      runs.add(
+          train(
+              out,
+              checkpoints,
+              store,
+              Strategy.HPT,
+              baseRun.dir,
+              TARGET_DOMAIN,
+              targetRead,
+              update,
+              "HPT"));
+      runs.add(
+          train(
+              out,
+              checkpoints,
+              store,
+              Strategy.HPT_BN,
+              baseRun.dir,
+              TARGET_DOMAIN,
+              targetRead,
+              update,
+              "HPT-BN"));
+      runs.add(
+          train(
+              out,
+              checkpoints,
+              store,
+              Strategy.TARGET,
+              null,
+              TARGET_DOMAIN,
+              targetRead,
+              update,
+              "TARGET: scratch, same steps"));
     }
 
-    say(out, "5/5 evaluate on " + TARGET_DOMAIN + " (linear probe on frozen features, kNN, health); metrics to the metric topic");
+    say(
+        out,
+        "5/5 evaluate on "
+            + TARGET_DOMAIN
+            + " (linear probe on frozen features, kNN, health); metrics to the metric topic");
     EvaluationConfig evalConfig = EvaluationConfig.profile("cpu").withSeed(seed);
     Map<Run, EvaluationResult[]> results = new LinkedHashMap<>();
     try (AvroPublisher<MetricEvent> metrics = new AvroPublisher<>(clients, MetricEvents.TOPIC);
         NDManager manager = NDManager.newBaseManager()) {
-      Evaluator evaluator = new Evaluator(evalConfig, manager, new FeatureCache(work.resolve("features")));
+      Evaluator evaluator =
+          new Evaluator(evalConfig, manager, new FeatureCache(work.resolve("features")));
       EvaluationData data = new EvaluationData(evalTrain, null, evalTest, null);
       for (Run run : runs) {
-        CheckpointLoader.Loaded loaded = CheckpointLoader.load(run.dir, null,
-            norm -> EvaluatedBackbone.Transforms.nativeSize(evalTrain.height(), norm), manager);
-        List<EvaluationResult> r = evaluator.evaluate(loaded.backbone(), data, List.of(Protocol.LINEAR, Protocol.KNN, Protocol.HEALTH));
+        CheckpointLoader.Loaded loaded =
+            CheckpointLoader.load(
+                run.dir,
+                null,
+                norm -> EvaluatedBackbone.Transforms.nativeSize(evalTrain.height(), norm),
+                manager);
+        List<EvaluationResult> r =
+            evaluator.evaluate(
+                loaded.backbone(), data, List.of(Protocol.LINEAR, Protocol.KNN, Protocol.HEALTH));
         for (EvaluationResult er : r) {
           for (MetricEvent e : MetricEvents.of(er, TARGET_DOMAIN, Split.TEST)) {
             metrics.publish(e.getCheckpointId(), e);
           }
         }
         results.put(run, r.toArray(EvaluationResult[]::new));
-        out.printf(Locale.ROOT, "    %-28s linear top1 %s%n", run.label, metric(r, "linear", "top1"));
+        out.printf(
+            Locale.ROOT, "    %-28s linear top1 %s%n", run.label, metric(r, "linear", "top1"));
       }
     }
 
     out.println();
-    out.printf(Locale.ROOT, "%-28s %6s  %-17s %-9s %-8s  %s%n", "strategy", "steps", "linear top1", "kNN top1", "eff.rank", "checkpoint");
+    out.printf(
+        Locale.ROOT,
+        "%-28s %6s  %-17s %-9s %-8s  %s%n",
+        "strategy",
+        "steps",
+        "linear top1",
+        "kNN top1",
+        "eff.rank",
+        "checkpoint");
     for (var e : results.entrySet()) {
       Run run = e.getKey();
       List<EvaluationResult> r = List.of(e.getValue());
-      out.printf(Locale.ROOT, "%-28s %6d  %-17s %-9s %-8s  %s%n", run.label, run.steps, metric(r, "linear", "top1"),
-          metric(r, "knn", "top1"), metric(r, "health", "effective_rank"), run.manifest.id());
+      out.printf(
+          Locale.ROOT,
+          "%-28s %6d  %-17s %-9s %-8s  %s%n",
+          run.label,
+          run.steps,
+          metric(r, "linear", "top1"),
+          metric(r, "knn", "top1"),
+          metric(r, "health", "effective_rank"),
+          run.manifest.id());
     }
     out.println();
-    out.printf(Locale.ROOT, "done in %.0f s. Checkpoint events on %s, metrics on %s (bootstrap %s).%n",
-        (System.nanoTime() - t0) / 1e9, CheckpointEvents.TOPIC.name(), MetricEvents.TOPIC.name(), clients.get("bootstrap.servers"));
+    out.printf(
+        Locale.ROOT,
+        "done in %.0f s. Checkpoint events on %s, metrics on %s (bootstrap %s).%n",
+        (System.nanoTime() - t0) / 1e9,
+        CheckpointEvents.TOPIC.name(),
+        MetricEvents.TOPIC.name(),
+        clients.get("bootstrap.servers"));
     if (!external) {
       out.println("The local stack keeps running: ./hpt stack status | ./hpt stack down");
     }
@@ -199,12 +313,14 @@ public final class DemoCommand implements Callable<Integer> {
       return client.clientConfig();
     }
     say(out, "0/5 local stack: Kafka broker + schema registry (started unless already running)");
-    LocalStack stack = new LocalStack(LocalStack.Config.resolve(null, null, null, null, Duration.ofMinutes(3)));
+    LocalStack stack =
+        new LocalStack(LocalStack.Config.resolve(null, null, null, null, Duration.ofMinutes(3)));
     LocalStack.Status s = stack.up(out);
     return ClientOptions.of(s.bootstrapServers(), s.registryUrl()).clientConfig();
   }
 
-  private static void ingest(PrintStream out, Ingestor ingestor, Path work, String domain, Split split, ImageSet set)
+  private static void ingest(
+      PrintStream out, Ingestor ingestor, Path work, String domain, Split split, ImageSet set)
       throws IOException, InvalidInputException {
     Path dir = Files.createDirectories(work.resolve("input"));
     String name = domain + "-" + split.name().toLowerCase(Locale.ROOT);
@@ -222,37 +338,85 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("    " + r.summary().strip().replace("\n", "\n    "));
   }
 
-  private static ImageTopicReader.Result read(PrintStream out, ImageTopicReader reader, String domain, Split split)
+  private static ImageTopicReader.Result read(
+      PrintStream out, ImageTopicReader reader, String domain, Split split)
       throws InterruptedException {
-    ImageTopicReader.Result r = reader.read(domain, ImageTopicReader.Options.all().withSplit(split));
+    ImageTopicReader.Result r =
+        reader.read(domain, ImageTopicReader.Options.all().withSplit(split));
     if (r.images() == null) {
       throw new IllegalStateException("no " + split + " images of " + domain + " on its topic");
     }
-    out.printf(Locale.ROOT, "    %-17s %-9s %5d images (%d duplicates skipped, %d dead-lettered) from %s%n", domain,
-        split, r.size(), r.duplicates(), r.deadLettered(), TopicsOf.describe(r.provenance()));
+    out.printf(
+        Locale.ROOT,
+        "    %-17s %-9s %5d images (%d duplicates skipped, %d dead-lettered) from %s%n",
+        domain,
+        split,
+        r.size(),
+        r.duplicates(),
+        r.deadLettered(),
+        TopicsOf.describe(r.provenance()));
     return r;
   }
 
-  private Run train(PrintStream out, AvroPublisher<CheckpointEvent> events, Path store, Strategy strategy, Path parent,
-      String domain, ImageTopicReader.Result data, PretrainConfig config, String label) {
+  private Run train(
+      PrintStream out,
+      AvroPublisher<CheckpointEvent> events,
+      Path store,
+      Strategy strategy,
+      Path parent,
+      String domain,
+      ImageTopicReader.Result data,
+      PretrainConfig config,
+      String label) {
     long t = System.nanoTime();
-    PretrainJob job = new PretrainJob().addListener(new TrainingListener() {
-      @Override
-      public void onStep(StepReport r) {
-        if (r.step() % 50 == 0 || r.step() == r.totalSteps()) {
-          out.printf(Locale.ROOT, "    %-28s step %4d/%d loss %.3f %4.0f img/s feature std %.3f%n", label, r.step(),
-              r.totalSteps(), r.loss(), r.imagesPerSecond(), r.featureStd());
-        }
-      }
-    });
-    PretrainJob.Result r = job.run(new PretrainJob.Request(strategy, parent, data.images(), domain,
-        TopicsOf.describe(data.provenance()), store, config, false, null));
+    PretrainJob job =
+        new PretrainJob()
+            .addListener(
+                new TrainingListener() {
+                  @Override
+                  public void onStep(StepReport r) {
+                    if (r.step() % 50 == 0 || r.step() == r.totalSteps()) {
+                      out.printf(
+                          Locale.ROOT,
+                          "    %-28s step %4d/%d loss %.3f %4.0f img/s feature std %.3f%n",
+                          label,
+                          r.step(),
+                          r.totalSteps(),
+                          r.loss(),
+                          r.imagesPerSecond(),
+                          r.featureStd());
+                    }
+                  }
+                });
+    PretrainJob.Result r =
+        job.run(
+            new PretrainJob.Request(
+                strategy,
+                parent,
+                data.images(),
+                domain,
+                TopicsOf.describe(data.provenance()),
+                store,
+                config,
+                false,
+                null));
     long wallMs = (System.nanoTime() - t) / 1_000_000;
-    CheckpointManifest m = new LocalCheckpointStore(store).manifest(r.id())
-        .orElseThrow(() -> new IllegalStateException("checkpoint " + r.id() + " not in " + store));
-    var meta = events.publish(domain, CheckpointEvents.of(m, r.checkpoint(), data.provenance(), wallMs));
-    out.printf(Locale.ROOT, "    %-28s -> %s (%.0f s), event at %s-%d@%d%n", label, r.id(), wallMs / 1e3, meta.topic(),
-        meta.partition(), meta.offset());
+    CheckpointManifest m =
+        new LocalCheckpointStore(store)
+            .manifest(r.id())
+            .orElseThrow(
+                () -> new IllegalStateException("checkpoint " + r.id() + " not in " + store));
+    var meta =
+        events.publish(domain, CheckpointEvents.of(m, r.checkpoint(), data.provenance(), wallMs));
+    out.printf(
+        Locale.ROOT,
+        "    %-28s -> %s (%.0f s), event at %s-%d@%d%n",
+        label,
+        r.id(),
+        wallMs / 1e3,
+        meta.topic(),
+        meta.partition(),
+        meta.offset());
     return new Run(label, r.checkpoint(), m, r.steps());
   }
 
@@ -284,8 +448,14 @@ public final class DemoCommand implements Callable<Integer> {
         if (b.length() > 0) {
           b.append(", ");
         }
-        b.append(r.getTopic()).append('-').append(r.getPartition()).append('[').append(r.getStartOffset()).append(", ")
-            .append(r.getEndOffset()).append(')');
+        b.append(r.getTopic())
+            .append('-')
+            .append(r.getPartition())
+            .append('[')
+            .append(r.getStartOffset())
+            .append(", ")
+            .append(r.getEndOffset())
+            .append(')');
       }
       return b.toString();
     }

@@ -8,8 +8,8 @@ import org.hptstream.data.ImageSet;
 /**
  * Two image domains cut from Fashion-MNIST by class, so the demo has a real domain shift between
  * the base and the target: clothing (T-shirt, trouser, pullover, dress, coat, shirt) for the base
- * model, footwear and bags (sandal, sneaker, bag, ankle boot) as the new domain an HPT update adapts
- * to. Target labels are re-indexed 0..3.
+ * model, footwear and bags (sandal, sneaker, bag, ankle boot) as the new domain an HPT update
+ * adapts to. Target labels are re-indexed 0..3.
  */
 final class DemoDomains {
   static final int[] BASE_CLASSES = {0, 1, 2, 3, 4, 6};
@@ -34,9 +34,13 @@ final class DemoDomains {
     return new Target(unlabeled, labelled, relabel(pick(test, TARGET_CLASSES, 0, nTest, seed)));
   }
 
-  /** Images {@code [skip, skip+n)} of a seeded shuffle of the images whose label is in {@code classes}. */
+  /**
+   * Images {@code [skip, skip+n)} of a seeded shuffle of the images whose label is in {@code
+   * classes}.
+   */
   private static ImageSet pick(ImageSet set, int[] classes, int skip, int n, long seed) {
-    int[] idx = IntStream.range(0, set.size()).filter(i -> contains(classes, set.label(i))).toArray();
+    int[] idx =
+        IntStream.range(0, set.size()).filter(i -> contains(classes, set.label(i))).toArray();
     Random r = new Random(seed);
     for (int i = idx.length - 1; i > 0; i--) {
       int j = r.nextInt(i + 1);
@@ -45,8 +49,14 @@ final class DemoDomains {
       idx[j] = t;
     }
     if (skip + n > idx.length) {
-      throw new IllegalArgumentException("asked for " + (skip + n) + " images of classes " + Arrays.toString(classes)
-          + ", only " + idx.length + " exist");
+      throw new IllegalArgumentException(
+          "asked for "
+              + (skip + n)
+              + " images of classes "
+              + Arrays.toString(classes)
+              + ", only "
+              + idx.length
+              + " exist");
     }
     return set.select(Arrays.copyOfRange(idx, skip, skip + n));
   }
@@ -55,7 +65,11 @@ final class DemoDomains {
     int[] labels = set.labels();
     for (int i = 0; i < labels.length; i++) {
       int l = labels[i];
-      labels[i] = IntStream.range(0, TARGET_CLASSES.length).filter(k -> TARGET_CLASSES[k] == l).findFirst().orElseThrow();
+      labels[i] =
+          IntStream.range(0, TARGET_CLASSES.length)
+              .filter(k -> TARGET_CLASSES[k] == l)
+              .findFirst()
+              .orElseThrow();
     }
     return ImageSet.of(set.pixels(), set.size(), set.channels(), set.height(), set.width(), labels);
   }

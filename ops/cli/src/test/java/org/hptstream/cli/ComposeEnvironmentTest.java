@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 class ComposeEnvironmentTest {
 
-  private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");
+  private static final Pattern ENV_REFERENCE =
+      Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");
 
   @Test
   void composeServicesSetOnlyEnvironmentVariablesTheCliReads() throws Exception {
@@ -43,49 +44,73 @@ class ComposeEnvironmentTest {
     JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(run(List.of("config"), compose));
 
     Map<String, String> composeKeys = new TreeMap<>(); // HPT_* key -> services that set it
-    config.path("services").fields().forEachRemaining(service ->
-        service.getValue().path("environment").fieldNames().forEachRemaining(key -> {
-          if (key.startsWith("HPT_")) {
-            composeKeys.merge(key, service.getKey(), (a, b) -> a + ", " + b);
-          }
-        }));
+    config
+        .path("services")
+        .fields()
+        .forEachRemaining(
+            service ->
+                service
+                    .getValue()
+                    .path("environment")
+                    .fieldNames()
+                    .forEachRemaining(
+                        key -> {
+                          if (key.startsWith("HPT_")) {
+                            composeKeys.merge(key, service.getKey(), (a, b) -> a + ", " + b);
+                          }
+                        }));
     Set<String> cliNames = cliEnvironmentNames(Hpt.newCommandLine());
 
     assertThat(composeKeys).as("HPT_* variables set by compose services").isNotEmpty();
     assertThat(cliNames).as("env names in the CLI's option defaults").isNotEmpty();
-    composeKeys.forEach((key, services) ->
-        assertThat(cliNames)
-            .as("%s (set by compose service(s) %s) is read by no hpt option; the CLI reads %s", key, services, cliNames)
-            .contains(key));
+    composeKeys.forEach(
+        (key, services) ->
+            assertThat(cliNames)
+                .as(
+                    "%s (set by compose service(s) %s) is read by no hpt option; the CLI reads %s",
+                    key, services, cliNames)
+                .contains(key));
   }
 
   /** The hpt tool services' commands are valid {@code hpt} command lines (options, arity). */
   @Test
   void toolServicesRunCommandsTheCliAccepts() throws Exception {
     Path compose = HptPaths.requireHome().resolve("docker-compose.yml");
-    JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(run(List.of("config"), compose)).path("services");
+    JsonNode services =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(run(List.of("config"), compose))
+            .path("services");
     List<String> tools = new ArrayList<>();
-    services.fields().forEachRemaining(service -> {
-      JsonNode spec = service.getValue();
-      if (!spec.path("build").path("dockerfile").asText().endsWith("ops/docker/Dockerfile")) {
-        return;
-      }
-      tools.add(service.getKey());
-      // The image's ENTRYPOINT is ["hpt"]; a service may replace it with ["hpt", <subcommand>...].
-      List<String> argv = new ArrayList<>(List.of("hpt"));
-      if (spec.has("entrypoint")) {
-        argv.clear();
-        spec.get("entrypoint").forEach(a -> argv.add(a.asText()));
-      }
-      spec.path("command").forEach(a -> argv.add(a.asText()));
-      assertThat(argv.get(0)).as("%s runs hpt", service.getKey()).isEqualTo("hpt");
-      List<String> args = argv.subList(1, argv.size());
-      try {
-        Hpt.newCommandLine().parseArgs(args.toArray(String[]::new));
-      } catch (CommandLine.ParameterException e) {
-        fail("compose service %s: `hpt %s` does not parse: %s", service.getKey(), String.join(" ", args), e.getMessage());
-      }
-    });
+    services
+        .fields()
+        .forEachRemaining(
+            service -> {
+              JsonNode spec = service.getValue();
+              if (!spec.path("build")
+                  .path("dockerfile")
+                  .asText()
+                  .endsWith("ops/docker/Dockerfile")) {
+                return;
+              }
+              tools.add(service.getKey());
+              // The image's ENTRYPOINT is ["hpt"]; a service may replace it with ["hpt",
+              // <subcommand>...].
+              List<String> argv = new ArrayList<>(List.of("hpt"));
+              if (spec.has("entrypoint")) {
+                argv.clear();
+                spec.get("entrypoint").forEach(a -> argv.add(a.asText()));
+              }
+              spec.path("command").forEach(a -> argv.add(a.asText()));
+              assertThat(argv.get(0)).as("%s runs hpt", service.getKey()).isEqualTo("hpt");
+              List<String> args = argv.subList(1, argv.size());
+              try {
+                Hpt.newCommandLine().parseArgs(args.toArray(String[]::new));
+              } catch (CommandLine.ParameterException e) {
+                fail(
+                    "compose service %s: `hpt %s` does not parse: %s",
+                    service.getKey(), String.join(" ", args), e.getMessage());
+              }
+            });
     assertThat(tools).as("services built from ops/docker/Dockerfile").isNotEmpty();
   }
 
@@ -93,7 +118,8 @@ class ComposeEnvironmentTest {
   void cliEnvironmentNamesAreFoundInNestedSubcommands() {
     @CommandLine.Command(name = "leaf")
     class Leaf {
-      @CommandLine.Option(names = "--x", defaultValue = "${env:HPT_LEAF_X:-1}") int x;
+      @CommandLine.Option(names = "--x", defaultValue = "${env:HPT_LEAF_X:-1}")
+      int x;
     }
     @CommandLine.Command(name = "root")
     class Root {}
@@ -125,11 +151,13 @@ class ComposeEnvironmentTest {
   }
 
   /** Runs Debian's docker-compose (works without a Docker engine); fails if it is missing. */
-  private static String run(List<String> args, Path compose) throws IOException, InterruptedException {
+  private static String run(List<String> args, Path compose)
+      throws IOException, InterruptedException {
     Path binary = findOnPath("docker-compose");
     if (binary == null) {
-      fail("docker-compose is not installed (Debian package docker-compose; .ci/run installs it): "
-          + "this test validates docker-compose.yml with `docker-compose config -q`");
+      fail(
+          "docker-compose is not installed (Debian package docker-compose; .ci/run installs it): "
+              + "this test validates docker-compose.yml with `docker-compose config -q`");
     }
     List<String> command = new ArrayList<>(List.of(binary.toString(), "-f", compose.toString()));
     command.addAll(args);

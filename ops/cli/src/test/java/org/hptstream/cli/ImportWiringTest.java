@@ -16,14 +16,25 @@ class ImportWiringTest {
 
   @Test
   void importThroughTheRootCommandPrintsACheckpointDirectory() {
-    Path fixture = Path.of("..", "..", "core", "src", "test", "resources", "fixtures", "resnet18-w4-small.npz");
+    Path fixture =
+        Path.of(
+            "..", "..", "core", "src", "test", "resources", "fixtures", "resnet18-w4-small.npz");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine hpt = Hpt.newCommandLine();
     hpt.setOut(new PrintWriter(out, true));
     hpt.setErr(new PrintWriter(err, true));
-    int exit = hpt.execute("import", "--weights", fixture.toString(), "--arch", "resnet18-w4-small",
-        "--domain", "imagenet", "--out", tmp.toString());
+    int exit =
+        hpt.execute(
+            "import",
+            "--weights",
+            fixture.toString(),
+            "--arch",
+            "resnet18-w4-small",
+            "--domain",
+            "imagenet",
+            "--out",
+            tmp.toString());
     assertThat(exit).as(err.toString()).isZero();
     Path dir = Path.of(out.toString().strip());
     assertThat(dir.getFileName().toString()).startsWith("imagenet-base-0-");

@@ -37,36 +37,63 @@ class DemoCommandTest {
     int exit;
     try {
       System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      exit = Hpt.newCommandLine().execute("demo", "--external",
-          "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(),
-          "--work-dir", work.toString(), "--images", "256", "--labelled", "200", "--test", "200",
-          "--base-steps", "3", "--update-steps", "2");
+      exit =
+          Hpt.newCommandLine()
+              .execute(
+                  "demo",
+                  "--external",
+                  "--bootstrap-servers",
+                  stack.bootstrapServers(),
+                  "--schema-registry-url",
+                  stack.schemaRegistryUrl(),
+                  "--work-dir",
+                  work.toString(),
+                  "--images",
+                  "256",
+                  "--labelled",
+                  "200",
+                  "--test",
+                  "200",
+                  "--base-steps",
+                  "3",
+                  "--update-steps",
+                  "2");
     } finally {
       System.setOut(saved);
     }
     String out = buf.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(out).isZero();
-    for (String row : List.of("BASE: direct transfer", "BASE-BN-RECAL", "HPT ", "HPT-BN", "TARGET: scratch")) {
+    for (String row :
+        List.of("BASE: direct transfer", "BASE-BN-RECAL", "HPT ", "HPT-BN", "TARGET: scratch")) {
       assertThat(out).contains(row);
     }
 
     List<CheckpointEvent> checkpoints = readAll(stack, "hpt.checkpoints");
-    assertThat(checkpoints).extracting(e -> e.getStrategy().name())
+    assertThat(checkpoints)
+        .extracting(e -> e.getStrategy().name())
         .containsExactly("TARGET", "BASE_BN_RECAL", "HPT", "HPT_BN", "TARGET");
     String baseId = checkpoints.get(0).getCheckpointId();
-    assertThat(checkpoints.subList(1, 4)).allSatisfy(e -> {
-      assertThat(e.getParentId()).isEqualTo(baseId);
-      assertThat(e.getDomain()).isEqualTo("fashion-footwear");
-      assertThat(e.getProvenance()).singleElement()
-          .satisfies(r -> assertThat(r.getTopic()).isEqualTo("hpt.images.fashion-footwear"));
-      assertThat(Path.of(java.net.URI.create(e.getWeights().getUri()))).isRegularFile();
-    });
+    assertThat(checkpoints.subList(1, 4))
+        .allSatisfy(
+            e -> {
+              assertThat(e.getParentId()).isEqualTo(baseId);
+              assertThat(e.getDomain()).isEqualTo("fashion-footwear");
+              assertThat(e.getProvenance())
+                  .singleElement()
+                  .satisfies(
+                      r -> assertThat(r.getTopic()).isEqualTo("hpt.images.fashion-footwear"));
+              assertThat(Path.of(java.net.URI.create(e.getWeights().getUri()))).isRegularFile();
+            });
 
     List<MetricEvent> metrics = readAll(stack, "hpt.metrics");
     // Every evaluated checkpoint (base as direct transfer + 4 updates) has its probe accuracy.
-    assertThat(metrics).filteredOn(m -> m.getMetric().equals("linear-top1"))
-        .extracting(MetricEvent::getCheckpointId).hasSize(5).doesNotHaveDuplicates();
-    assertThat(metrics).allSatisfy(m -> assertThat(m.getProtocol()).containsKey("checkpointSha256"));
+    assertThat(metrics)
+        .filteredOn(m -> m.getMetric().equals("linear-top1"))
+        .extracting(MetricEvent::getCheckpointId)
+        .hasSize(5)
+        .doesNotHaveDuplicates();
+    assertThat(metrics)
+        .allSatisfy(m -> assertThat(m.getProtocol()).containsKey("checkpointSha256"));
   }
 
   private static <T> List<T> readAll(KafkaStackFixture stack, String topic) {
@@ -77,7 +104,8 @@ class DemoCommandTest {
     AvroDeserializer<T> values = new AvroDeserializer<>();
     values.configure(c, false);
     List<T> out = new ArrayList<>();
-    try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(c, new StringDeserializer(), values)) {
+    try (KafkaConsumer<String, T> consumer =
+        new KafkaConsumer<>(c, new StringDeserializer(), values)) {
       TopicPartition tp = new TopicPartition(topic, 0);
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));

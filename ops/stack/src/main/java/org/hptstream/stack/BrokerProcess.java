@@ -65,17 +65,27 @@ public final class BrokerProcess implements AutoCloseable {
     Path config = writeConfig(settings, dir);
     String classpath = libs.resolve("*").toString();
     List<String> jvm =
-        concat(settings.jvmArgs(), List.of("-Dlog4j2.configurationFile=" + dir.resolve(LOG4J_CONFIG), "-cp", classpath));
+        concat(
+            settings.jvmArgs(),
+            List.of("-Dlog4j2.configurationFile=" + dir.resolve(LOG4J_CONFIG), "-cp", classpath));
     if (clusterId(dir).isEmpty()) {
       JavaProcess format =
           JavaProcess.launch(
               "kafka storage format",
               jvm,
-              List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+              List.of(
+                  "kafka.tools.StorageTool",
+                  "format",
+                  "-t",
+                  Uuid.randomUuid().toString(),
+                  "-c",
+                  config.toString()),
               settings.log());
       format.awaitSuccess(Duration.ofMinutes(2));
     }
-    JavaProcess broker = JavaProcess.launchDetached("kafka", jvm, List.of("kafka.Kafka", config.toString()), settings.log());
+    JavaProcess broker =
+        JavaProcess.launchDetached(
+            "kafka", jvm, List.of("kafka.Kafka", config.toString()), settings.log());
     return new BrokerProcess(broker, bootstrapFor(settings.port()));
   }
 
@@ -86,7 +96,12 @@ public final class BrokerProcess implements AutoCloseable {
             Map.entry("process.roles", "broker,controller"),
             Map.entry("node.id", "1"),
             Map.entry("controller.quorum.voters", "1@127.0.0.1:" + s.controllerPort()),
-            Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + s.port() + ",CONTROLLER://127.0.0.1:" + s.controllerPort()),
+            Map.entry(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:"
+                    + s.port()
+                    + ",CONTROLLER://127.0.0.1:"
+                    + s.controllerPort()),
             Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + s.port()),
             Map.entry("controller.listener.names", "CONTROLLER"),
             Map.entry("inter.broker.listener.name", "PLAINTEXT"),
@@ -138,7 +153,9 @@ public final class BrokerProcess implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  /** Asks whatever serves {@code bootstrapServers} for its cluster id; empty if no broker answers. */
+  /**
+   * Asks whatever serves {@code bootstrapServers} for its cluster id; empty if no broker answers.
+   */
   public static Optional<String> askClusterId(String bootstrapServers, Duration timeout) {
     if (!anyAccepts(bootstrapServers)) {
       return Optional.empty(); // no listener at all: skip the Admin client's retries until timeout
@@ -174,7 +191,9 @@ public final class BrokerProcess implements AutoCloseable {
       }
       try (Socket socket = new Socket()) {
         socket.connect(
-            new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))), 2000);
+            new InetSocketAddress(
+                hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+            2000);
         return true;
       } catch (IOException | RuntimeException e) {
         // try the next one

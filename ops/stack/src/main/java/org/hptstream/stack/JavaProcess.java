@@ -36,17 +36,19 @@ public final class JavaProcess {
    * Starts {@code java <jvmArgs> <mainArgs>} with the JDK running this JVM, appending stdout and
    * stderr to {@code log}. It stays in this process's session, so a Ctrl-C that stops us stops it.
    */
-  public static JavaProcess launch(String name, List<String> jvmArgs, List<String> mainArgs, Path log) {
+  public static JavaProcess launch(
+      String name, List<String> jvmArgs, List<String> mainArgs, Path log) {
     return start(name, javaCommand(jvmArgs, mainArgs), log);
   }
 
   /**
    * Like {@link #launch}, but in a session of its own ({@code setsid}), so signals meant for the
    * terminal or script that started us (Ctrl-C, hang-up) do not reach it: for services that must
-   * outlive the command that started them. {@code setsid} execs in place, so the pid stays the
-   * java process's.
+   * outlive the command that started them. {@code setsid} execs in place, so the pid stays the java
+   * process's.
    */
-  public static JavaProcess launchDetached(String name, List<String> jvmArgs, List<String> mainArgs, Path log) {
+  public static JavaProcess launchDetached(
+      String name, List<String> jvmArgs, List<String> mainArgs, Path log) {
     List<String> command = javaCommand(jvmArgs, mainArgs);
     if (Files.isExecutable(SETSID)) {
       command.add(0, SETSID.toString());
@@ -105,14 +107,16 @@ public final class JavaProcess {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new StackException(name + " did not finish within " + timeout.toSeconds() + " s; see " + log);
+        throw new StackException(
+            name + " did not finish within " + timeout.toSeconds() + " s; see " + log);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StackException("interrupted while waiting for " + name, e);
     }
     if (process.exitValue() != 0) {
-      throw new StackException(name + " failed with exit code " + process.exitValue() + "; see " + log);
+      throw new StackException(
+          name + " failed with exit code " + process.exitValue() + "; see " + log);
     }
   }
 
@@ -128,11 +132,18 @@ public final class JavaProcess {
       }
       if (!handle.isAlive()) {
         String code = process == null ? "" : " with code " + process.exitValue();
-        throw new StackException(name + " exited" + code + " before answering at " + endpoint + "; see " + log);
+        throw new StackException(
+            name + " exited" + code + " before answering at " + endpoint + "; see " + log);
       }
       if (System.nanoTime() > deadline) {
         throw new StackException(
-            name + " did not answer at " + endpoint + " within " + timeout.toSeconds() + " s; see " + log);
+            name
+                + " did not answer at "
+                + endpoint
+                + " within "
+                + timeout.toSeconds()
+                + " s; see "
+                + log);
       }
       try {
         Thread.sleep(POLL.toMillis());
@@ -144,8 +155,8 @@ public final class JavaProcess {
   }
 
   /**
-   * Asks the process to stop (SIGTERM), waits up to {@code grace}, then kills it. Returns whether it
-   * stopped cleanly (without the kill).
+   * Asks the process to stop (SIGTERM), waits up to {@code grace}, then kills it. Returns whether
+   * it stopped cleanly (without the kill).
    */
   public boolean stop(Duration grace) {
     if (!handle.isAlive()) {

@@ -15,7 +15,10 @@ public final class KafkaLibs {
 
   private KafkaLibs() {}
 
-  /** The directory: system property {@code hpt.kafka.libs}, else {@code <repo>/ops/stack/target/kafka-libs}. */
+  /**
+   * The directory: system property {@code hpt.kafka.libs}, else {@code
+   * <repo>/ops/stack/target/kafka-libs}.
+   */
   public static Path dir() {
     String prop = System.getProperty("hpt.kafka.libs");
     Path dir =
@@ -25,7 +28,9 @@ public final class KafkaLibs {
     try (Stream<Path> jars = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
       if (jars.noneMatch(p -> p.getFileName().toString().startsWith("kafka_2.13-"))) {
         throw new StackException(
-            "no Kafka broker jars in " + dir + ": build them with `mvn -pl ops/stack -am package -DskipTests`");
+            "no Kafka broker jars in "
+                + dir
+                + ": build them with `mvn -pl ops/stack -am package -DskipTests`");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

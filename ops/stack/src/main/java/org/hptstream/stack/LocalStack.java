@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The local stack behind {@code hpt stack}: a Kafka broker process and an Apicurio registry
- * process (H2 file storage, so schema ids survive restarts), all data and logs under one directory.
- * Both keep running after the JVM that started them exits.
+ * The local stack behind {@code hpt stack}: a Kafka broker process and an Apicurio registry process
+ * (H2 file storage, so schema ids survive restarts), all data and logs under one directory. Both
+ * keep running after the JVM that started them exits.
  *
  * <p>Layout of the data directory: {@code kafka/} (broker config and log dirs), {@code registry/}
  * (H2 database), {@code logs/kafka.log}, {@code logs/registry.log}, {@code *.pid}, {@code
@@ -37,7 +37,8 @@ public final class LocalStack {
    * @param registryPort HTTP port of the registry on 127.0.0.1
    * @param timeout how long {@link #up} waits for both to answer
    */
-  public record Config(Path dataDir, int kafkaPort, int controllerPort, int registryPort, Duration timeout) {
+  public record Config(
+      Path dataDir, int kafkaPort, int controllerPort, int registryPort, Duration timeout) {
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_CONTROLLER_PORT = 9093;
     public static final int DEFAULT_REGISTRY_PORT = 8081;
@@ -51,7 +52,12 @@ public final class LocalStack {
      * directory, else from the defaults; so {@code down} and a second {@code up} find a stack that
      * was started on other ports.
      */
-    public static Config resolve(Path dataDir, Integer kafkaPort, Integer controllerPort, Integer registryPort, Duration timeout) {
+    public static Config resolve(
+        Path dataDir,
+        Integer kafkaPort,
+        Integer controllerPort,
+        Integer registryPort,
+        Duration timeout) {
       Path dir = dataDir == null ? defaultDataDir() : dataDir;
       Properties saved = new Properties();
       Path file = dir.resolve(PORTS_FILE);
@@ -71,7 +77,9 @@ public final class LocalStack {
     }
 
     private static int pick(Integer given, Properties saved, String key, int fallback) {
-      return given != null ? given : Integer.parseInt(saved.getProperty(key, String.valueOf(fallback)));
+      return given != null
+          ? given
+          : Integer.parseInt(saved.getProperty(key, String.valueOf(fallback)));
     }
 
     void save() {
@@ -104,7 +112,11 @@ public final class LocalStack {
   }
 
   /** What answers where: a broker (with its cluster id) and a registry, either may be absent. */
-  public record Status(String bootstrapServers, Optional<String> clusterId, String registryUrl, boolean registryAnswers) {
+  public record Status(
+      String bootstrapServers,
+      Optional<String> clusterId,
+      String registryUrl,
+      boolean registryAnswers) {
     public boolean kafkaAnswers() {
       return clusterId.isPresent();
     }
@@ -116,9 +128,12 @@ public final class LocalStack {
     /** Human-readable lines, one per component. */
     public List<String> describe() {
       return List.of(
-          String.format("kafka     %-45s %s", bootstrapServers,
+          String.format(
+              "kafka     %-45s %s",
+              bootstrapServers,
               clusterId.map(id -> "answers (cluster id " + id + ")").orElse("does not answer")),
-          String.format("registry  %-45s %s", registryUrl, registryAnswers ? "answers" : "does not answer"));
+          String.format(
+              "registry  %-45s %s", registryUrl, registryAnswers ? "answers" : "does not answer"));
     }
   }
 
@@ -159,8 +174,10 @@ public final class LocalStack {
     boolean registryAnswers = registryRunning();
     boolean kafkaAnswers = brokerRunning();
     // A recorded live process that does not answer yet is still starting (e.g. a concurrent `up`).
-    Optional<ProcessHandle> registryStarting = registryAnswers ? Optional.empty() : PidFile.read(registryPid());
-    Optional<ProcessHandle> kafkaStarting = kafkaAnswers ? Optional.empty() : PidFile.read(kafkaPid());
+    Optional<ProcessHandle> registryStarting =
+        registryAnswers ? Optional.empty() : PidFile.read(registryPid());
+    Optional<ProcessHandle> kafkaStarting =
+        kafkaAnswers ? Optional.empty() : PidFile.read(kafkaPid());
     if (!registryAnswers && registryStarting.isEmpty()) {
       requireFree(config.registryPort(), "registry");
     }
@@ -183,7 +200,11 @@ public final class LocalStack {
         registry =
             RegistryProcess.start(
                 new RegistryProcess.Settings(
-                    config.registryPort(), dir.resolve("registry"), registryLog(), RegistryProcess.DEFAULT_JVM, true));
+                    config.registryPort(),
+                    dir.resolve("registry"),
+                    registryLog(),
+                    RegistryProcess.DEFAULT_JVM,
+                    true));
         PidFile.write(registryPid(), registry.process().handle());
         registryToAwait = registry.process();
       }
@@ -196,21 +217,36 @@ public final class LocalStack {
         broker =
             BrokerProcess.start(
                 new BrokerProcess.Settings(
-                    dir.resolve("kafka"), config.kafkaPort(), config.controllerPort(), kafkaLog(), BROKER_JVM));
+                    dir.resolve("kafka"),
+                    config.kafkaPort(),
+                    config.controllerPort(),
+                    kafkaLog(),
+                    BROKER_JVM));
         PidFile.write(kafkaPid(), broker.process().handle());
         kafkaToAwait = broker.process();
       }
       if (kafkaToAwait != null) {
         String bootstrap = config.bootstrapServers();
-        kafkaToAwait.awaitReady(bootstrap, () -> BrokerProcess.answers(bootstrap), remaining(start));
-        out.printf("kafka     %s at %s, answering after %.1f s (pid %d), log %s%n",
-            broker != null ? "started" : "was starting", bootstrap, seconds(start), kafkaToAwait.pid(), kafkaLog());
+        kafkaToAwait.awaitReady(
+            bootstrap, () -> BrokerProcess.answers(bootstrap), remaining(start));
+        out.printf(
+            "kafka     %s at %s, answering after %.1f s (pid %d), log %s%n",
+            broker != null ? "started" : "was starting",
+            bootstrap,
+            seconds(start),
+            kafkaToAwait.pid(),
+            kafkaLog());
       }
       if (registryToAwait != null) {
         String url = config.registryUrl();
         registryToAwait.awaitReady(url, () -> RegistryProcess.answers(url), remaining(start));
-        out.printf("registry  %s at %s, answering after %.1f s (pid %d), log %s%n",
-            registry != null ? "started" : "was starting", url, seconds(start), registryToAwait.pid(), registryLog());
+        out.printf(
+            "registry  %s at %s, answering after %.1f s (pid %d), log %s%n",
+            registry != null ? "started" : "was starting",
+            url,
+            seconds(start),
+            registryToAwait.pid(),
+            registryLog());
       }
     } catch (RuntimeException e) {
       // Leave no half-started stack behind (only what this call started is ours to stop).
@@ -243,8 +279,13 @@ public final class LocalStack {
     Optional<String> ours = BrokerProcess.clusterId(config.dataDir().resolve("kafka"));
     if (!answering.equals(ours)) {
       throw new StackException(
-          "a Kafka cluster (id " + answering.get() + ") already answers at " + config.bootstrapServers()
-              + " but it is not the stack in " + config.dataDir() + "; stop it or pick another --kafka-port");
+          "a Kafka cluster (id "
+              + answering.get()
+              + ") already answers at "
+              + config.bootstrapServers()
+              + " but it is not the stack in "
+              + config.dataDir()
+              + "; stop it or pick another --kafka-port");
     }
     return true;
   }
@@ -255,8 +296,11 @@ public final class LocalStack {
     }
     if (PidFile.read(registryPid()).isEmpty()) {
       throw new StackException(
-          "a schema registry already answers at " + config.registryUrl() + " but it was not started from "
-              + config.dataDir() + "; stop it or pick another --registry-port");
+          "a schema registry already answers at "
+              + config.registryUrl()
+              + " but it was not started from "
+              + config.dataDir()
+              + "; stop it or pick another --registry-port");
     }
     return true;
   }
@@ -264,8 +308,13 @@ public final class LocalStack {
   private static void requireFree(int port, String what) {
     if (!FreePort.isFree(port)) {
       throw new StackException(
-          "port " + port + " on 127.0.0.1 (for " + what + ") is taken by something that does not answer as "
-              + what + "; free it or pick another port");
+          "port "
+              + port
+              + " on 127.0.0.1 (for "
+              + what
+              + ") is taken by something that does not answer as "
+              + what
+              + "; free it or pick another port");
     }
   }
 
@@ -286,20 +335,33 @@ public final class LocalStack {
     // Say so when something else serves our ports: it is not ours to stop.
     Status left = status();
     if (left.registryAnswers()) {
-      out.println("registry  note: something still answers at " + left.registryUrl() + " (not started from " + config.dataDir() + ")");
+      out.println(
+          "registry  note: something still answers at "
+              + left.registryUrl()
+              + " (not started from "
+              + config.dataDir()
+              + ")");
     }
     if (left.kafkaAnswers()) {
-      out.println("kafka     note: something still answers at " + left.bootstrapServers() + " (not started from " + config.dataDir() + ")");
+      out.println(
+          "kafka     note: something still answers at "
+              + left.bootstrapServers()
+              + " (not started from "
+              + config.dataDir()
+              + ")");
     }
   }
 
-  private static void stop(String name, Optional<ProcessHandle> running, Path log, Duration grace, PrintStream out) {
+  private static void stop(
+      String name, Optional<ProcessHandle> running, Path log, Duration grace, PrintStream out) {
     if (running.isEmpty()) {
       out.printf("%-9s not running%n", name);
       return;
     }
     boolean clean = JavaProcess.adopt(name, running.get(), log).stop(grace);
-    out.printf("%-9s stopped (pid %d%s)%n", name, running.get().pid(), clean ? "" : ", killed after " + grace.toSeconds() + " s");
+    out.printf(
+        "%-9s stopped (pid %d%s)%n",
+        name, running.get().pid(), clean ? "" : ", killed after " + grace.toSeconds() + " s");
   }
 
   private Path kafkaPid() {

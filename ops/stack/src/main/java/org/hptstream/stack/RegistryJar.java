@@ -35,7 +35,8 @@ public final class RegistryJar {
     }
     Path script = HptPaths.requireHome().resolve("ops/registry/build.sh");
     if (!Files.isRegularFile(script)) {
-      throw new StackException("registry jar " + jar + " is missing and there is no " + script + " to build it");
+      throw new StackException(
+          "registry jar " + jar + " is missing and there is no " + script + " to build it");
     }
     Path log = jar.resolveSibling("build.log");
     try {
@@ -49,7 +50,8 @@ public final class RegistryJar {
       Process p = pb.start();
       if (!p.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         p.destroyForcibly();
-        throw new StackException("registry build took over " + BUILD_TIMEOUT_MINUTES + " min; see " + log);
+        throw new StackException(
+            "registry build took over " + BUILD_TIMEOUT_MINUTES + " min; see " + log);
       }
       if (p.exitValue() != 0 || !Files.isRegularFile(jar)) {
         throw new StackException("registry build failed (exit " + p.exitValue() + "); see " + log);

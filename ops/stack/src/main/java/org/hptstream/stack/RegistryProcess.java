@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Apicurio Registry as a child process, serving the Confluent-compatible API (usable as
- * {@code schema.registry.url}) on 127.0.0.1.
+ * The Apicurio Registry as a child process, serving the Confluent-compatible API (usable as {@code
+ * schema.registry.url}) on 127.0.0.1.
  */
 public final class RegistryProcess implements AutoCloseable {
 
@@ -23,7 +23,8 @@ public final class RegistryProcess implements AutoCloseable {
    * JVM options for a registry that serves a few requests per second: small heap, C1 JIT only and
    * the serial GC start it 2-4x faster on a busy 2-core machine (measured 4.6-8.0 s vs 17-26 s).
    */
-  public static final List<String> DEFAULT_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  public static final List<String> DEFAULT_JVM =
+      List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -39,7 +40,8 @@ public final class RegistryProcess implements AutoCloseable {
    * @param detached run in a session of its own, to outlive the starting command (see {@link
    *     JavaProcess#launchDetached}); false for test fixtures, which should die with the test run
    */
-  public record Settings(int port, Path storageDir, Path log, List<String> jvmArgs, boolean detached) {
+  public record Settings(
+      int port, Path storageDir, Path log, List<String> jvmArgs, boolean detached) {
     public Settings {
       jvmArgs = List.copyOf(jvmArgs);
     }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "stack",
     mixinStandardHelpOptions = true,
-    description = "Local Kafka broker + Apicurio schema registry (Confluent-compatible API), as background processes.",
+    description =
+        "Local Kafka broker + Apicurio schema registry (Confluent-compatible API), as background processes.",
     subcommands = {StackCommand.Up.class, StackCommand.Down.class, StackCommand.StatusCmd.class})
 public final class StackCommand implements Runnable {
 
@@ -29,29 +30,46 @@ public final class StackCommand implements Runnable {
 
   /** Where the stack lives and which ports it binds. */
   static final class Where {
-    @Option(names = "--data-dir", description = "Data and logs of the stack (default: <repo>/.hpt/stack).")
+    @Option(
+        names = "--data-dir",
+        description = "Data and logs of the stack (default: <repo>/.hpt/stack).")
     Path dataDir;
 
-    @Option(names = "--kafka-port", description = "Broker client port on 127.0.0.1 (default: as at the last `up` in the data dir, else 9092).")
+    @Option(
+        names = "--kafka-port",
+        description =
+            "Broker client port on 127.0.0.1 (default: as at the last `up` in the data dir, else 9092).")
     Integer kafkaPort;
 
-    @Option(names = "--controller-port", description = "KRaft controller port on 127.0.0.1 (default: as at the last `up`, else 9093).")
+    @Option(
+        names = "--controller-port",
+        description =
+            "KRaft controller port on 127.0.0.1 (default: as at the last `up`, else 9093).")
     Integer controllerPort;
 
-    @Option(names = "--registry-port", description = "Registry HTTP port on 127.0.0.1 (default: as at the last `up`, else 8081).")
+    @Option(
+        names = "--registry-port",
+        description = "Registry HTTP port on 127.0.0.1 (default: as at the last `up`, else 8081).")
     Integer registryPort;
 
     LocalStack stack(Duration timeout) {
-      return new LocalStack(LocalStack.Config.resolve(dataDir, kafkaPort, controllerPort, registryPort, timeout));
+      return new LocalStack(
+          LocalStack.Config.resolve(dataDir, kafkaPort, controllerPort, registryPort, timeout));
     }
   }
 
-  @Command(name = "up", mixinStandardHelpOptions = true,
-      description = "Start the broker and the registry unless they already run; wait until both answer.")
+  @Command(
+      name = "up",
+      mixinStandardHelpOptions = true,
+      description =
+          "Start the broker and the registry unless they already run; wait until both answer.")
   static final class Up implements Callable<Integer> {
     @CommandLine.Mixin Where where = new Where();
 
-    @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for both to answer (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--timeout",
+        defaultValue = "120",
+        description = "Seconds to wait for both to answer (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Override
@@ -70,8 +88,11 @@ public final class StackCommand implements Runnable {
     }
   }
 
-  @Command(name = "down", mixinStandardHelpOptions = true,
-      description = "Stop the broker and the registry started from the data directory (SIGTERM, then kill).")
+  @Command(
+      name = "down",
+      mixinStandardHelpOptions = true,
+      description =
+          "Stop the broker and the registry started from the data directory (SIGTERM, then kill).")
   static final class Down implements Callable<Integer> {
     @CommandLine.Mixin Where where = new Where();
 
@@ -87,14 +108,21 @@ public final class StackCommand implements Runnable {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Say what answers where. Exit code 0 when both broker and registry answer, else 1.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description =
+          "Say what answers where. Exit code 0 when both broker and registry answer, else 1.")
   static final class StatusCmd implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:HPT_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+    @Option(
+        names = "--bootstrap-servers",
+        defaultValue = "${env:HPT_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
         description = "Kafka to ask (env HPT_BOOTSTRAP_SERVERS; default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", defaultValue = "${env:HPT_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
+    @Option(
+        names = "--schema-registry-url",
+        defaultValue = "${env:HPT_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
         description = "Registry to ask (env HPT_SCHEMA_REGISTRY_URL; default: ${DEFAULT-VALUE}).")
     String registryUrl;
 

@@ -1,6 +1,6 @@
 /**
- * The local development stack behind {@code hpt stack up|down|status}: a real Kafka broker
- * ({@link org.hptstream.stack.BrokerProcess}) and the Apicurio schema registry with its
+ * The local development stack behind {@code hpt stack up|down|status}: a real Kafka broker ({@link
+ * org.hptstream.stack.BrokerProcess}) and the Apicurio schema registry with its
  * Confluent-compatible API ({@link org.hptstream.stack.RegistryProcess}) as background processes,
  * orchestrated by {@link org.hptstream.stack.LocalStack}. The test fixtures in {@code
  * org.hptstream.testkit} reuse the registry launcher.

@@ -52,8 +52,12 @@ class LocalStackTest {
     // `up` from its own JVM, like `hpt stack up`: the stack must outlive that JVM.
     Process cli = runCli(config, "up");
     // A concurrent `up` waits for the processes being started instead of starting its own.
-    await().atMost(Duration.ofMinutes(3)).until(
-        () -> Files.exists(dir.resolve("kafka.pid")) && Files.exists(dir.resolve("registry.pid")) || !cli.isAlive());
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(
+            () ->
+                Files.exists(dir.resolve("kafka.pid")) && Files.exists(dir.resolve("registry.pid"))
+                    || !cli.isAlive());
     String concurrent = capture(stack::up);
     assertThat(concurrent).doesNotContain(" started at");
     assertThat(cli.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -62,9 +66,11 @@ class LocalStackTest {
     assertThat(cliOut).contains("export HPT_BOOTSTRAP_SERVERS=" + config.bootstrapServers());
     assertThat(stack.status().allAnswer()).isTrue();
     // Later commands without port options find the ports of that `up`.
-    assertThat(LocalStack.Config.resolve(dir, null, null, null, config.timeout())).isEqualTo(config);
+    assertThat(LocalStack.Config.resolve(dir, null, null, null, config.timeout()))
+        .isEqualTo(config);
 
-    // Each runs in a session of its own (setsid): a Ctrl-C for the starting shell does not reach it.
+    // Each runs in a session of its own (setsid): a Ctrl-C for the starting shell does not reach
+    // it.
     assertThat(sessionId(pid("kafka.pid"))).isEqualTo(pid("kafka.pid"));
     assertThat(sessionId(pid("registry.pid"))).isEqualTo(pid("registry.pid"));
 
@@ -79,13 +85,19 @@ class LocalStackTest {
     LocalStack.Status down = stack.status();
     assertThat(down.kafkaAnswers()).isFalse();
     assertThat(down.registryAnswers()).isFalse();
-    assertThat(capture(stack::down)).contains("kafka     not running").contains("registry  not running");
+    assertThat(capture(stack::down))
+        .contains("kafka     not running")
+        .contains("registry  not running");
 
     // A start that does not answer in time names the log and leaves nothing running.
     LocalStack impatient =
         new LocalStack(
             new LocalStack.Config(
-                dir, config.kafkaPort(), config.controllerPort(), config.registryPort(), Duration.ofMillis(1)));
+                dir,
+                config.kafkaPort(),
+                config.controllerPort(),
+                config.registryPort(),
+                Duration.ofMillis(1)));
     assertThatThrownBy(() -> capture(impatient::up))
         .isInstanceOf(StackException.class)
         .hasMessageContaining("did not answer")
@@ -107,7 +119,8 @@ class LocalStackTest {
   void refusesATakenPortWithoutStartingAnything() throws Exception {
     LocalStack.Config config = config(Duration.ofSeconds(60));
     stack = new LocalStack(config);
-    try (ServerSocket squatter = new ServerSocket(config.kafkaPort(), 1, InetAddress.getLoopbackAddress())) {
+    try (ServerSocket squatter =
+        new ServerSocket(config.kafkaPort(), 1, InetAddress.getLoopbackAddress())) {
       assertThatThrownBy(() -> capture(stack::up))
           .isInstanceOf(StackException.class)
           .hasMessageContaining("port " + config.kafkaPort());
@@ -120,7 +133,9 @@ class LocalStackTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Dhpt.home=" + HptPaths.requireHome());
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StackCommand.class.getName(), command));
+    cmd.addAll(
+        List.of(
+            "-cp", System.getProperty("java.class.path"), StackCommand.class.getName(), command));
     cmd.addAll(
         List.of(
             "--data-dir", config.dataDir().toString(),
@@ -131,7 +146,8 @@ class LocalStackTest {
   }
 
   private String pids() throws IOException {
-    return Files.readString(dir.resolve("kafka.pid")) + Files.readString(dir.resolve("registry.pid"));
+    return Files.readString(dir.resolve("kafka.pid"))
+        + Files.readString(dir.resolve("registry.pid"));
   }
 
   private long pid(String pidFile) throws IOException {
@@ -155,7 +171,8 @@ class LocalStackTest {
   }
 
   private static int registerSchema(String registryUrl, String subject) throws Exception {
-    String schema = "{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Restart\\\",\\\"fields\\\":[{\\\"name\\\":\\\"n\\\",\\\"type\\\":\\\"int\\\"}]}";
+    String schema =
+        "{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Restart\\\",\\\"fields\\\":[{\\\"name\\\":\\\"n\\\",\\\"type\\\":\\\"int\\\"}]}";
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(URI.create(registryUrl + "/subjects/" + subject + "/versions"))
@@ -168,6 +185,7 @@ class LocalStackTest {
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

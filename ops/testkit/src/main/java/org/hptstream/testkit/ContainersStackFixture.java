@@ -7,9 +7,9 @@ import org.testcontainers.kafka.ConfluentKafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * Fixture for hosts with a Docker engine ({@code -Dhpt.fixture=testcontainers}): Confluent's
- * {@code cp-kafka} in KRaft mode and {@code cp-schema-registry} on a shared network. Same images as
- * the repository's {@code docker-compose.yml}.
+ * Fixture for hosts with a Docker engine ({@code -Dhpt.fixture=testcontainers}): Confluent's {@code
+ * cp-kafka} in KRaft mode and {@code cp-schema-registry} on a shared network. Same images as the
+ * repository's {@code docker-compose.yml}.
  */
 public final class ContainersStackFixture implements KafkaStackFixture, AutoCloseable {
 
@@ -23,7 +23,8 @@ public final class ContainersStackFixture implements KafkaStackFixture, AutoClos
   private final ConfluentKafkaContainer kafka;
   private final GenericContainer<?> registry;
 
-  private ContainersStackFixture(Network network, ConfluentKafkaContainer kafka, GenericContainer<?> registry) {
+  private ContainersStackFixture(
+      Network network, ConfluentKafkaContainer kafka, GenericContainer<?> registry) {
     this.network = network;
     this.kafka = kafka;
     this.registry = registry;
@@ -34,17 +35,20 @@ public final class ContainersStackFixture implements KafkaStackFixture, AutoClos
   public static ContainersStackFixture start() {
     Network network = Network.newNetwork();
     ConfluentKafkaContainer kafka =
-        new ConfluentKafkaContainer(DockerImageName.parse("confluentinc/cp-kafka:" + CONFLUENT_VERSION))
+        new ConfluentKafkaContainer(
+                DockerImageName.parse("confluentinc/cp-kafka:" + CONFLUENT_VERSION))
             .withNetwork(network)
             .withNetworkAliases(KAFKA_ALIAS)
             .withListener(INTERNAL_LISTENER); // how the registry container reaches the broker
     GenericContainer<?> registry =
-        new GenericContainer<>(DockerImageName.parse("confluentinc/cp-schema-registry:" + CONFLUENT_VERSION))
+        new GenericContainer<>(
+                DockerImageName.parse("confluentinc/cp-schema-registry:" + CONFLUENT_VERSION))
             .withNetwork(network)
             .withExposedPorts(8081)
             .withEnv("SCHEMA_REGISTRY_HOST_NAME", "schema-registry")
             .withEnv("SCHEMA_REGISTRY_LISTENERS", "http://0.0.0.0:8081")
-            .withEnv("SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS", "PLAINTEXT://" + INTERNAL_LISTENER)
+            .withEnv(
+                "SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS", "PLAINTEXT://" + INTERNAL_LISTENER)
             .dependsOn(kafka)
             .waitingFor(Wait.forHttp("/subjects").forStatusCode(200));
     try {

@@ -39,7 +39,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                       .setNumControllerNodes(1)
                       .setBaseDirectory(baseDir)
                       .build())
-              // One node: internal topics need replication factor 1, and no rebalance delay in tests.
+              // One node: internal topics need replication factor 1, and no rebalance delay in
+              // tests.
               .setConfigProp("offsets.topic.replication.factor", "1")
               .setConfigProp("transaction.state.log.replication.factor", "1")
               .setConfigProp("transaction.state.log.min.isr", "1")

@@ -19,7 +19,8 @@ public final class LocalStackFixture implements KafkaStackFixture, AutoCloseable
 
   /** Starts a broker of its own and uses the JVM-wide registry (starting it if needed). */
   public static LocalStackFixture start() {
-    CompletableFuture<RegistryFixture> registry = CompletableFuture.supplyAsync(RegistryFixture::shared);
+    CompletableFuture<RegistryFixture> registry =
+        CompletableFuture.supplyAsync(RegistryFixture::shared);
     EmbeddedKafka kafka = EmbeddedKafka.start();
     try {
       return new LocalStackFixture(kafka, registry.join());

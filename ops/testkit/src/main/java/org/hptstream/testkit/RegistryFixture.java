@@ -44,7 +44,12 @@ public final class RegistryFixture implements AutoCloseable {
       RegistryFixture fixture =
           new RegistryFixture(
               RegistryProcess.start(
-                  new RegistryProcess.Settings(port, null, logDir().resolve("hpt-registry-" + port + ".log"), RegistryProcess.DEFAULT_JVM, false)));
+                  new RegistryProcess.Settings(
+                      port,
+                      null,
+                      logDir().resolve("hpt-registry-" + port + ".log"),
+                      RegistryProcess.DEFAULT_JVM,
+                      false)));
       try {
         fixture.process.awaitReady(READY_TIMEOUT);
         return fixture;

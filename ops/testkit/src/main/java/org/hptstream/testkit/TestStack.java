@@ -23,7 +23,8 @@ public final class TestStack {
   /** The shared fixture; each test should use its own topic names and subjects. */
   public static synchronized KafkaStackFixture shared() {
     if (failure != null) {
-      throw new IllegalStateException("the shared test stack failed to start earlier: " + failure.getMessage(), failure);
+      throw new IllegalStateException(
+          "the shared test stack failed to start earlier: " + failure.getMessage(), failure);
     }
     if (shared == null) {
       try {
@@ -33,7 +34,8 @@ public final class TestStack {
         throw e;
       }
       if (!hookInstalled) {
-        Runtime.getRuntime().addShutdownHook(new Thread(TestStack::closeShared, "hpt-test-stack-shutdown"));
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(TestStack::closeShared, "hpt-test-stack-shutdown"));
         hookInstalled = true;
       }
     }
@@ -63,8 +65,9 @@ public final class TestStack {
     return switch (kind) {
       case "local", "" -> LocalStackFixture.start();
       case "testcontainers" -> ContainersStackFixture.start();
-      default -> throw new IllegalArgumentException(
-          "-D" + FIXTURE_PROPERTY + "=" + kind + ": expected 'local' or 'testcontainers'");
+      default ->
+          throw new IllegalArgumentException(
+              "-D" + FIXTURE_PROPERTY + "=" + kind + ": expected 'local' or 'testcontainers'");
     };
   }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class TestStackExtension implements ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestStackExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(TestStackExtension.class);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -29,7 +30,10 @@ public final class TestStackExtension implements ParameterResolver {
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     KafkaStackFixture stack = TestStack.shared();
     // The root store closes its AutoCloseable values once every test of the run has finished.
-    context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("stack", key -> new StopAtEnd(), StopAtEnd.class);
+    context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent("stack", key -> new StopAtEnd(), StopAtEnd.class);
     return stack;
   }
 

@@ -28,7 +28,8 @@ class TestStackTest {
     stack.createTopic("testkit-roundtrip", 2);
     try (var producer =
         new KafkaProducer<>(
-            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
             new StringSerializer(),
             new StringSerializer())) {
       producer.send(new ProducerRecord<>("testkit-roundtrip", "k", "hello")).get();
@@ -53,11 +54,13 @@ class TestStackTest {
   @Test
   void registryStoresSchemasUnderTheConfluentApi(KafkaStackFixture stack) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    String schema = "{\"type\":\"record\",\"name\":\"Ping\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}";
+    String schema =
+        "{\"type\":\"record\",\"name\":\"Ping\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}";
     String body = "{\"schema\":" + quote(schema) + "}";
     HttpResponse<String> registered =
         http.send(
-            HttpRequest.newBuilder(URI.create(stack.schemaRegistryUrl() + "/subjects/testkit-ping-value/versions"))
+            HttpRequest.newBuilder(
+                    URI.create(stack.schemaRegistryUrl() + "/subjects/testkit-ping-value/versions"))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
@@ -67,7 +70,8 @@ class TestStackTest {
 
     HttpResponse<String> fetched =
         http.send(
-            HttpRequest.newBuilder(URI.create(stack.schemaRegistryUrl() + "/schemas/ids/" + id)).build(),
+            HttpRequest.newBuilder(URI.create(stack.schemaRegistryUrl() + "/schemas/ids/" + id))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(fetched.statusCode()).isEqualTo(200);
     assertThat(fetched.body()).contains("Ping");

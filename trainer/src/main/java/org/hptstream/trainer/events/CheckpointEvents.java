@@ -28,23 +28,30 @@ public final class CheckpointEvents {
    * @param provenance offset ranges of the image topic(s) the job consumed; empty for local files
    * @param wallTimeMs the job's wall time
    */
-  public static CheckpointEvent of(CheckpointManifest manifest, Path dir, List<OffsetRange> provenance, long wallTimeMs) {
-    CheckpointManifest.FileEntry backbone = manifest.files().stream()
-        .filter(f -> f.group().equals("backbone"))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("checkpoint " + manifest.id() + " has no backbone file"));
+  public static CheckpointEvent of(
+      CheckpointManifest manifest, Path dir, List<OffsetRange> provenance, long wallTimeMs) {
+    CheckpointManifest.FileEntry backbone =
+        manifest.files().stream()
+            .filter(f -> f.group().equals("backbone"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "checkpoint " + manifest.id() + " has no backbone file"));
     return CheckpointEvent.newBuilder()
         .setDomain(manifest.domain())
         .setCheckpointId(manifest.id())
         .setParentId(manifest.parentId())
-        .setStrategy(org.hptstream.schemas.Strategy.valueOf(Strategy.parse(manifest.strategy()).name()))
+        .setStrategy(
+            org.hptstream.schemas.Strategy.valueOf(Strategy.parse(manifest.strategy()).name()))
         .setSteps(manifest.steps())
         .setArchitecture(manifest.architecture())
-        .setWeights(WeightsRef.newBuilder()
-            .setUri(dir.toAbsolutePath().resolve(backbone.name()).toUri().toString())
-            .setSha256(backbone.sha256())
-            .setSizeBytes(backbone.size())
-            .build())
+        .setWeights(
+            WeightsRef.newBuilder()
+                .setUri(dir.toAbsolutePath().resolve(backbone.name()).toUri().toString())
+                .setSha256(backbone.sha256())
+                .setSizeBytes(backbone.size())
+                .build())
         .setProvenance(List.copyOf(provenance))
         .setWallTimeMs(wallTimeMs)
         .setFinalLoss(manifest.finalLoss())
