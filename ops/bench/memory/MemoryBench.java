@@ -7,10 +7,10 @@ import org.hptstream.data.FashionMnist;
 import org.hptstream.model.ResNetConfig;
 import org.hptstream.moco.MocoConfig;
 import org.hptstream.strategy.Strategy;
-import org.hptstream.train.PretrainConfig;
-import org.hptstream.train.PretrainJob;
-import org.hptstream.train.StepReport;
-import org.hptstream.train.TrainingListener;
+import org.hptstream.pretrain.PretrainConfig;
+import org.hptstream.pretrain.PretrainJob;
+import org.hptstream.pretrain.StepReport;
+import org.hptstream.pretrain.TrainingListener;
 
 /**
  * ops/bench/memory: resident set size of a whole small-net pretraining job (augmentation, MoCo steps,

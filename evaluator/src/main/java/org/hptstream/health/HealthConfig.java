@@ -1,7 +1,7 @@
 package org.hptstream.health;
 
 import java.util.Map;
-import org.hptstream.metrics.Parameters;
+import org.hptstream.stats.Parameters;
 
 /**
  * Settings of the health check.

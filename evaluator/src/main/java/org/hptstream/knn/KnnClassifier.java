@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.util.Objects;
 import org.hptstream.features.Features;
-import org.hptstream.metrics.Accuracy;
+import org.hptstream.stats.Accuracy;
 
 /**
  * Weighted k-nearest-neighbour classification on cosine similarity: no training, one matmul per

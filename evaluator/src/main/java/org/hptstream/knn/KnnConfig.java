@@ -1,7 +1,7 @@
 package org.hptstream.knn;
 
 import java.util.Map;
-import org.hptstream.metrics.Parameters;
+import org.hptstream.stats.Parameters;
 
 /**
  * The kNN monitor's settings (weighted kNN as in Wu et al. 2018 / the MoCo kNN monitor).

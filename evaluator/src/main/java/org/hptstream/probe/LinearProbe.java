@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.hptstream.features.Features;
 import org.hptstream.features.Splits;
-import org.hptstream.metrics.Summary;
+import org.hptstream.stats.Summary;
 
 /**
  * The linear-separability protocol on a frozen backbone: a sweep of linear classifiers, the

@@ -2,8 +2,8 @@ package org.hptstream.probe;
 
 import java.util.List;
 import java.util.Map;
-import org.hptstream.metrics.Parameters;
 import org.hptstream.optim.LrSchedule;
+import org.hptstream.stats.Parameters;
 
 /**
  * The linear-separability protocol's hyper-parameters. {@link #paper()} gives the paper's values

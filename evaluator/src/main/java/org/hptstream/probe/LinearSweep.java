@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.hptstream.features.Features;
 import org.hptstream.features.Splits;
-import org.hptstream.metrics.Accuracy;
 import org.hptstream.optim.LrSchedule;
+import org.hptstream.stats.Accuracy;
 
 /**
  * A whole learning-rate sweep of linear classifiers (R reruns x L learning rates) trained at once.

@@ -2,7 +2,7 @@ package org.hptstream.probe;
 
 import java.util.List;
 import java.util.Map;
-import org.hptstream.metrics.Summary;
+import org.hptstream.stats.Summary;
 
 /**
  * The outcome of a linear-probe sweep.

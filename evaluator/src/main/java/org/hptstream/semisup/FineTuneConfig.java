@@ -2,8 +2,8 @@ package org.hptstream.semisup;
 
 import java.util.List;
 import java.util.Map;
-import org.hptstream.metrics.Parameters;
 import org.hptstream.optim.LrSchedule;
+import org.hptstream.stats.Parameters;
 
 /**
  * The semi-supervised protocol: fine-tune the whole network (backbone and a new linear head) on a

@@ -14,10 +14,10 @@ import org.hptstream.data.ImageSet;
 import org.hptstream.features.ImageTransform;
 import org.hptstream.features.InputPipeline;
 import org.hptstream.features.Splits;
-import org.hptstream.metrics.Accuracy;
 import org.hptstream.model.ResNet;
 import org.hptstream.optim.LrSchedule;
 import org.hptstream.optim.Sgd;
+import org.hptstream.stats.Accuracy;
 
 /**
  * Supervised fine-tuning of a whole {@link ResNet} with classifier: BN in train mode, the backbone

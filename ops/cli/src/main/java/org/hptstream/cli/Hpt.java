@@ -16,9 +16,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       org.hptstream.ingest.IngestCommand.class,
       org.hptstream.stack.StackCommand.class,
-      org.hptstream.train.PretrainCommand.class,
-      org.hptstream.train.ImportCommand.class,
-      org.hptstream.evaluate.EvaluateCommand.class,
+      org.hptstream.pretrain.PretrainCommand.class,
+      org.hptstream.pretrain.ImportCommand.class,
+      org.hptstream.evaluation.EvaluateCommand.class,
       org.hptstream.demo.DemoCommand.class,
     })
 public final class Hpt implements Runnable {

@@ -1,0 +1,169 @@
+package org.hptstream.pretrain;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hptstream.checkpoint.Checkpoint;
+import org.hptstream.checkpoint.CheckpointDraft;
+import org.hptstream.checkpoint.CheckpointException;
+import org.hptstream.checkpoint.CheckpointManifest;
+import org.hptstream.checkpoint.CheckpointStore;
+import org.hptstream.checkpoint.LocalCheckpointStore;
+import org.hptstream.data.ChannelStats;
+import org.hptstream.model.ResNetConfig;
+
+/**
+ * Maps a pretraining job's state to the core {@link CheckpointStore}: full state groups (see {@link
+ * TrainState}) plus the scalars a resume needs, and finds the checkpoint a resume continues from.
+ */
+public final class JobCheckpoints {
+  /** Manifest scalars. Job settings are recorded so a resume with different ones is refused. */
+  public static final String STEP = "step";
+
+  public static final String QUEUE_PTR = "queue_ptr";
+  public static final String SEED = "seed";
+  public static final String TOTAL_STEPS = "total_steps";
+  public static final String BATCH_SIZE = "batch_size";
+  public static final String QUEUE_SIZE = "queue_size";
+  public static final String IMAGE_SIZE = "image_size";
+
+  /**
+   * {@code Double.doubleToLongBits} of the batch-256 base learning rate (manifest scalars are
+   * longs).
+   */
+  public static final String BASE_LR_BITS = "base_lr_bits";
+
+  private JobCheckpoints() {}
+
+  /**
+   * Identifies a job's checkpoints in a store: same domain, strategy, parent, settings and data
+   * statistics (a resume on other data would silently change the normalisation).
+   */
+  public record JobKey(
+      String domain, String strategy, String parentId, PretrainConfig config, ChannelStats stats) {
+    boolean matches(CheckpointManifest m) {
+      Map<String, Long> s = m.scalars();
+      return m.domain().equals(domain)
+          && m.strategy().equals(strategy)
+          && m.normalization().equals(normalization(stats.expandTo(3)))
+          && java.util.Objects.equals(m.parentId(), parentId)
+          && m.architecture().equals(config.arch().id())
+          && eq(s, SEED, config.seed())
+          && eq(s, TOTAL_STEPS, config.steps())
+          && eq(s, BATCH_SIZE, config.batchSize())
+          && eq(s, QUEUE_SIZE, config.moco().queueSize())
+          && eq(s, IMAGE_SIZE, config.imageSize())
+          && eq(s, BASE_LR_BITS, Double.doubleToLongBits(config.baseLr()));
+    }
+
+    private static boolean eq(Map<String, Long> s, String k, long v) {
+      Long x = s.get(k);
+      return x != null && x == v;
+    }
+  }
+
+  /** Writes the session's full state; returns the stored manifest. */
+  public static CheckpointManifest save(
+      CheckpointStore store,
+      PretrainSession s,
+      JobKey key,
+      String dataSource,
+      long imageCount,
+      Double lastLoss) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Map<String, NDList> groups = s.capture(m);
+      PretrainConfig c = s.config();
+      Map<String, Long> scalars =
+          Map.of(
+              STEP,
+              s.step(),
+              QUEUE_PTR,
+              (long) s.model().queue().pointer(),
+              SEED,
+              c.seed(),
+              TOTAL_STEPS,
+              c.steps(),
+              BATCH_SIZE,
+              (long) c.batchSize(),
+              QUEUE_SIZE,
+              (long) c.moco().queueSize(),
+              IMAGE_SIZE,
+              (long) c.imageSize(),
+              BASE_LR_BITS,
+              Double.doubleToLongBits(c.baseLr()));
+      ChannelStats rgb = s.channelStats().expandTo(3);
+      CheckpointDraft draft =
+          new CheckpointDraft(
+              key.parentId(),
+              key.domain(),
+              key.strategy(),
+              s.step(),
+              c.arch(),
+              normalization(rgb),
+              new CheckpointManifest.DataStats(imageCount, dataSource),
+              lastLoss == null || lastLoss.isNaN() ? null : lastLoss,
+              scalars,
+              groups);
+      return store.put(draft);
+    }
+  }
+
+  /** The most advanced checkpoint of exactly this job in {@code store}, if any. */
+  public static Optional<CheckpointManifest> latest(CheckpointStore store, JobKey key) {
+    return store.list().stream()
+        .filter(key::matches)
+        .max(
+            Comparator.comparingLong((CheckpointManifest m) -> m.scalars().get(STEP))
+                .thenComparing(CheckpointManifest::createdAt));
+  }
+
+  /**
+   * Restores {@code manifest}'s full state into the session (verified load of every group).
+   *
+   * @return the load report's summary
+   */
+  public static String resume(
+      CheckpointStore store, CheckpointManifest manifest, PretrainSession s) {
+    try (Checkpoint c = store.get(manifest.id(), s.config().arch(), s.manager())) {
+      Map<String, NDList> groups = new java.util.LinkedHashMap<>();
+      for (String g : c.groups()) groups.put(g, c.group(g));
+      s.restore(
+          groups, Math.toIntExact(manifest.scalars().get(QUEUE_PTR)), manifest.scalars().get(STEP));
+      return c.report().summary();
+    }
+  }
+
+  /**
+   * Reads a parent checkpoint directory ({@code <store>/<id>}) and returns its verified backbone,
+   * owned by {@code manager}.
+   */
+  public static ParentModel loadParent(Path dir, NDManager manager) {
+    Path abs = dir.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(abs.resolve("manifest.json")))
+      throw new CheckpointException(dir + " is not a checkpoint directory (no manifest.json)");
+    CheckpointStore store = new LocalCheckpointStore(abs.getParent());
+    String id = abs.getFileName().toString();
+    CheckpointManifest m =
+        store
+            .manifest(id)
+            .orElseThrow(() -> new CheckpointException("cannot read checkpoint " + dir));
+    ResNetConfig arch = ResNetConfig.parse(m.architecture());
+    Checkpoint c = store.get(id, arch, java.util.Set.of(CheckpointDraft.BACKBONE), manager);
+    NDList backbone = c.group(CheckpointDraft.BACKBONE);
+    return new ParentModel(arch, backbone, m.id(), c.report().summary());
+  }
+
+  private static CheckpointManifest.Normalization normalization(ChannelStats s) {
+    List<Double> mean = new ArrayList<>();
+    List<Double> std = new ArrayList<>();
+    for (float v : s.mean()) mean.add((double) v);
+    for (float v : s.std()) std.add((double) v);
+    return new CheckpointManifest.Normalization(mean, std);
+  }
+}
