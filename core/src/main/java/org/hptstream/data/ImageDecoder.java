@@ -19,8 +19,17 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageDecoder {
   private ImageDecoder() {}
 
-  /** Decodes to 1 channel when the image is grey, else 3 (alpha is dropped). */
+  /** {@link #decode(byte[], String, ImageLimits)} with {@link ImageLimits#DEFAULT}. */
   public static DecodedImage decode(byte[] encoded, String source)
+      throws InvalidImageDataException {
+    return decode(encoded, source, ImageLimits.DEFAULT);
+  }
+
+  /**
+   * Decodes to 1 channel when the image is grey, else 3 (alpha is dropped). The dimensions are read
+   * from the header and checked against {@code limits} before any pixel is decoded.
+   */
+  public static DecodedImage decode(byte[] encoded, String source, ImageLimits limits)
       throws InvalidImageDataException {
     ImageFormat format = ImageFormat.sniff(encoded);
     if (format == null) {
@@ -40,10 +49,13 @@ public final class ImageDecoder {
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
+        limits.check(reader.getWidth(0), reader.getHeight(0), source);
         img = reader.read(0);
       } finally {
         reader.dispose();
       }
+    } catch (InvalidImageDataException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new InvalidImageDataException(source, "corrupt " + format + ": " + e.getMessage(), e);
     }

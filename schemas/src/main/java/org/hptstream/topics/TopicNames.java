@@ -8,6 +8,8 @@ package org.hptstream.topics;
  *       domain; one topic per domain so a trainer reads only its domain;
  *   <li>{@code hpt.checkpoints}: {@link org.hptstream.schemas.CheckpointEvent}, keyed by domain;
  *   <li>{@code hpt.metrics}: {@link org.hptstream.schemas.MetricEvent}, keyed by checkpoint id;
+ *   <li>{@code hpt.promotions}: {@link org.hptstream.schemas.PromotionDecision}, keyed by domain,
+ *       compacted (the latest record of a domain names its promoted checkpoint);
  *   <li>{@code hpt.control.training-requests}: {@link org.hptstream.schemas.TrainingRequest}, keyed
  *       by domain;
  *   <li>{@code <topic>.dlq}: {@link org.hptstream.schemas.DeadLetter} for records of {@code
@@ -21,6 +23,7 @@ public final class TopicNames {
   public static final String IMAGES_PREFIX = PREFIX + "images.";
   public static final String CHECKPOINTS = PREFIX + "checkpoints";
   public static final String METRICS = PREFIX + "metrics";
+  public static final String PROMOTIONS = PREFIX + "promotions";
   public static final String TRAINING_REQUESTS = PREFIX + "control.training-requests";
   public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
