@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hptstream.data.ImageSet;
+import org.hptstream.imagetopic.ImageTopicReader;
 import org.hptstream.schemas.Split;
 import org.hptstream.testkit.KafkaStackFixture;
 import org.hptstream.testkit.TestStackExtension;

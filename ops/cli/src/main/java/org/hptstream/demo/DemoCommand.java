@@ -28,7 +28,7 @@ import org.hptstream.evaluation.Evaluator;
 import org.hptstream.evaluation.Protocol;
 import org.hptstream.evaluation.events.MetricEvents;
 import org.hptstream.features.FeatureCache;
-import org.hptstream.ingest.ImageTopicReader;
+import org.hptstream.imagetopic.ImageTopicReader;
 import org.hptstream.ingest.IngestConfig;
 import org.hptstream.ingest.IngestListener;
 import org.hptstream.ingest.IngestResult;

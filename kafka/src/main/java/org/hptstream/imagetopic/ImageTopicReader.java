@@ -1,4 +1,4 @@
-package org.hptstream.ingest;
+package org.hptstream.imagetopic;
 
 import java.time.Duration;
 import java.time.Instant;
