@@ -2,7 +2,6 @@ package org.hptstream.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hptstream.tensor.TensorCopy;
 
 /**
  * All-or-nothing copy of named arrays into named parameters, for any part of a network (MoCo head,
@@ -17,8 +17,6 @@ import java.util.Set;
  * otherwise nothing is copied and a {@link WeightLoadException} lists every problem.
  */
 public final class ParameterCopy {
-
-  private static final NDIndex ALL = new NDIndex("...");
 
   private ParameterCopy() {}
 
@@ -96,13 +94,7 @@ public final class ParameterCopy {
   /** Copies already validated (same shape) arrays into parameters, in place. */
   static void copyValidated(Map<Parameter, NDArray> copies) {
     for (Map.Entry<Parameter, NDArray> c : copies.entrySet()) {
-      NDArray target = c.getKey().getArray();
-      NDArray src = c.getValue();
-      if (src.getDataType() != target.getDataType()
-          || !src.getDevice().equals(target.getDevice())) {
-        src = src.toDevice(target.getDevice(), false).toType(target.getDataType(), false);
-      }
-      target.set(ALL, src);
+      TensorCopy.into(c.getValue(), c.getKey().getArray());
     }
   }
 }

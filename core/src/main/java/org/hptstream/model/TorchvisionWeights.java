@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hptstream.tensor.TensorCopy;
 
 /**
  * Import and export of ResNet weights as {@code .npz} files keyed by torchvision {@code state_dict}
@@ -238,8 +239,7 @@ public final class TorchvisionWeights {
   public static NDList namedCopies(Map<String, Parameter> params, NDManager manager) {
     NDList list = new NDList(params.size());
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
-      NDArray copy = e.getValue().getArray().duplicate();
-      copy.attach(manager);
+      NDArray copy = TensorCopy.of(e.getValue().getArray(), manager);
       copy.setName(e.getKey());
       list.add(copy);
     }

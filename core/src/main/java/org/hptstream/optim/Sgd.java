@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.hptstream.tensor.TensorCopy;
 
 /**
  * SGD with momentum and weight decay, with exactly PyTorch's {@code torch.optim.SGD} semantics
@@ -134,8 +135,7 @@ public final class Sgd {
   public NDList state(NDManager manager) {
     NDList out = new NDList();
     for (Map.Entry<String, NDArray> e : buffers.entrySet()) {
-      NDArray copy = e.getValue().duplicate();
-      copy.attach(manager);
+      NDArray copy = TensorCopy.of(e.getValue(), manager);
       copy.setName(e.getKey() + MOMENTUM_SUFFIX);
       out.add(copy);
     }
@@ -186,9 +186,9 @@ public final class Sgd {
     buffers.clear();
     for (Map.Entry<String, NDArray> e : restored.entrySet()) {
       NDArray w = byName.get(e.getKey()).getArray();
-      NDArray copy = e.getValue().toType(w.getDataType(), true);
-      copy.attach(w.getManager());
-      buffers.put(e.getKey(), copy);
+      // A real copy: the given arrays are often a checkpoint's, freed right after this call.
+      buffers.put(
+          e.getKey(), TensorCopy.of(e.getValue(), w.getManager(), w.getDataType(), w.getDevice()));
     }
     steps = step.toArray()[0].longValue();
   }

@@ -1,27 +1,23 @@
 package org.hptstream.evaluation;
 
 import ai.djl.ndarray.NDManager;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.hptstream.checkpoint.BackboneLoader;
 import org.hptstream.checkpoint.Checkpoint;
-import org.hptstream.checkpoint.CheckpointDraft;
 import org.hptstream.checkpoint.CheckpointException;
 import org.hptstream.checkpoint.CheckpointManifest;
-import org.hptstream.checkpoint.LocalCheckpointStore;
 import org.hptstream.data.ChannelStats;
 import org.hptstream.model.LoadReport;
-import org.hptstream.model.ResNet;
 import org.hptstream.model.ResNetConfig;
 
 /**
  * Loads the backbone of a checkpoint directory the engine wrote ({@code <store>/<id>/manifest.json}
- * plus tensor files): every file's size and SHA-256 verified by the store, the architecture
- * checked, every backbone tensor accounted for by core's load report. Read-only: nothing is created
- * or modified.
+ * plus tensor files) for evaluation: core's {@link BackboneLoader} (every file verified, every
+ * backbone tensor accounted for; the same loader the trainer reads parents with) plus the
+ * protocols' transforms. Read-only: nothing is created or modified.
  */
 public final class CheckpointLoader {
   private CheckpointLoader() {}
@@ -55,69 +51,13 @@ public final class CheckpointLoader {
       ResNetConfig expected,
       BiFunction<CheckpointManifest, ChannelStats, EvaluatedBackbone.Transforms> transforms,
       NDManager manager) {
-    Path abs = dir.toAbsolutePath().normalize();
-    if (!Files.isRegularFile(abs.resolve("manifest.json"))) {
-      throw new CheckpointException(dir + " is not a checkpoint directory (no manifest.json)");
-    }
-    if (abs.getParent() == null) {
-      throw new CheckpointException(dir + " is not a checkpoint directory");
-    }
-    String id = abs.getFileName().toString();
-    // The store root exists (it holds dir), so the store creates nothing.
-    LocalCheckpointStore store = new LocalCheckpointStore(abs.getParent());
-    CheckpointManifest manifest =
-        store
-            .manifest(id)
-            .orElseThrow(() -> new CheckpointException(dir + ": unreadable manifest.json"));
-    ResNetConfig recorded;
-    try {
-      recorded = ResNetConfig.parse(manifest.architecture());
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException("checkpoint " + id + ": " + e.getMessage());
-    }
-    if (expected != null && !expected.equals(recorded)) {
-      throw new CheckpointException(
-          "checkpoint "
-              + id
-              + " holds a "
-              + recorded.id()
-              + " backbone, expected "
-              + expected.id()
-              + " (--arch)");
-    }
-    ResNet net = ResNet.backbone(recorded);
-    net.initialize(manager);
-    try (NDManager scratch = manager.newSubManager();
-        Checkpoint c = store.get(id, recorded, Set.of(CheckpointDraft.BACKBONE), scratch)) {
-      LoadReport report;
-      try {
-        report = c.loadBackboneInto(net);
-      } catch (RuntimeException e) {
-        throw new CheckpointException(
-            "checkpoint "
-                + id
-                + ": its tensors do not fit a "
-                + recorded.id()
-                + " backbone: "
-                + e.getMessage(),
-            e);
-      }
-      if (report.loadedBackbone() != report.expectedBackbone()) {
-        throw new CheckpointException("checkpoint " + id + ": " + report.summary());
-      }
-      String sha =
-          manifest.files().stream()
-              .filter(f -> CheckpointDraft.BACKBONE.equals(f.group()))
-              .map(CheckpointManifest.FileEntry::sha256)
-              .findFirst()
-              .orElseThrow(
-                  () -> new CheckpointException("checkpoint " + id + " has no backbone file"));
-      ChannelStats norm = normalization(manifest);
-      return new Loaded(
-          new EvaluatedBackbone(id, sha, net, norm, transforms.apply(manifest, norm)),
-          c.report(),
-          report);
-    }
+    BackboneLoader.Loaded l = BackboneLoader.load(dir, expected, manager);
+    ChannelStats norm = normalization(l.manifest());
+    return new Loaded(
+        new EvaluatedBackbone(
+            l.id(), l.backboneSha256(), l.net(), norm, transforms.apply(l.manifest(), norm)),
+        l.verified(),
+        l.loaded());
   }
 
   /** The per-channel mean/std the checkpoint's backbone was trained with. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
+import org.hptstream.tensor.TensorCopy;
 
 /**
  * MoCo's dictionary: a ring buffer of K L2-normalised keys [K, dim]. Starts as random unit vectors
@@ -47,9 +48,7 @@ public final class KeyQueue implements AutoCloseable {
               + savedPointer
               + " does not fit "
               + keys.getShape());
-    try (NDArray onDevice = saved.toDevice(keys.getDevice(), true)) {
-      onDevice.copyTo(keys);
-    }
+    TensorCopy.into(saved, keys);
     pointer = savedPointer;
   }
 

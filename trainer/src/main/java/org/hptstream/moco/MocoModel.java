@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import org.hptstream.model.ResNet;
 import org.hptstream.model.ResNetConfig;
+import org.hptstream.tensor.TensorCopy;
 
 /**
  * MoCo v2's state: query encoder, momentum (key) encoder and key queue.
@@ -69,7 +70,9 @@ public final class MocoModel implements AutoCloseable {
   /** Key encoder := query encoder, all parameters and running statistics (HPT's start). */
   public void copyQueryToKey() {
     Map<String, Parameter> k = key.allParameters();
-    query.allParameters().forEach((name, p) -> p.getArray().copyTo(k.get(name).getArray()));
+    query
+        .allParameters()
+        .forEach((name, p) -> TensorCopy.into(p.getArray(), k.get(name).getArray()));
   }
 
   /** {@code k = m k + (1 - m) q} for every learnable parameter, in place, without gradients. */

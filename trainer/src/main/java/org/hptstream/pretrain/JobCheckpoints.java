@@ -2,21 +2,19 @@ package org.hptstream.pretrain;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hptstream.checkpoint.BackboneLoader;
 import org.hptstream.checkpoint.Checkpoint;
 import org.hptstream.checkpoint.CheckpointDraft;
-import org.hptstream.checkpoint.CheckpointException;
 import org.hptstream.checkpoint.CheckpointManifest;
 import org.hptstream.checkpoint.CheckpointStore;
-import org.hptstream.checkpoint.LocalCheckpointStore;
 import org.hptstream.data.ChannelStats;
-import org.hptstream.model.ResNetConfig;
+import org.hptstream.model.TorchvisionWeights;
 
 /**
  * Maps a pretraining job's state to the core {@link CheckpointStore}: full state groups (see {@link
@@ -130,7 +128,10 @@ public final class JobCheckpoints {
    */
   public static String resume(
       CheckpointStore store, CheckpointManifest manifest, PretrainSession s) {
-    try (Checkpoint c = store.get(manifest.id(), s.config().arch(), s.manager())) {
+    // The read tensors live in a scratch manager: restore copies them into the session's own
+    // storage, then both close here.
+    try (NDManager scratch = s.manager().newSubManager();
+        Checkpoint c = store.get(manifest.id(), s.config().arch(), scratch)) {
       Map<String, NDList> groups = new java.util.LinkedHashMap<>();
       for (String g : c.groups()) groups.put(g, c.group(g));
       s.restore(
@@ -140,23 +141,16 @@ public final class JobCheckpoints {
   }
 
   /**
-   * Reads a parent checkpoint directory ({@code <store>/<id>}) and returns its verified backbone,
-   * owned by {@code manager}.
+   * Reads a parent checkpoint directory ({@code <store>/<id>}) with core's {@link BackboneLoader}
+   * (the evaluator's loader too) and returns its verified backbone as named arrays owned by {@code
+   * manager}.
    */
   public static ParentModel loadParent(Path dir, NDManager manager) {
-    Path abs = dir.toAbsolutePath().normalize();
-    if (!Files.isRegularFile(abs.resolve("manifest.json")))
-      throw new CheckpointException(dir + " is not a checkpoint directory (no manifest.json)");
-    CheckpointStore store = new LocalCheckpointStore(abs.getParent());
-    String id = abs.getFileName().toString();
-    CheckpointManifest m =
-        store
-            .manifest(id)
-            .orElseThrow(() -> new CheckpointException("cannot read checkpoint " + dir));
-    ResNetConfig arch = ResNetConfig.parse(m.architecture());
-    Checkpoint c = store.get(id, arch, java.util.Set.of(CheckpointDraft.BACKBONE), manager);
-    NDList backbone = c.group(CheckpointDraft.BACKBONE);
-    return new ParentModel(arch, backbone, m.id(), c.report().summary());
+    try (NDManager scratch = manager.newSubManager()) {
+      BackboneLoader.Loaded l = BackboneLoader.load(dir, null, scratch);
+      NDList backbone = TorchvisionWeights.namedCopies(l.net().backboneParameters(), manager);
+      return new ParentModel(l.net().config(), backbone, l.id(), l.summary());
+    }
   }
 
   private static CheckpointManifest.Normalization normalization(ChannelStats s) {

@@ -91,37 +91,37 @@ public final class PretrainJob {
       }
     }
     CheckpointStore store = new LocalCheckpointStore(r.out());
+    // The parent's arrays live only until the session has copied them into its model: the
+    // try-with-resources closes them (once) before training starts. The session owns the rest.
+    String parentId = null;
+    PretrainSession session;
     try (NDManager parentMem = NDManager.newBaseManager()) {
       ParentModel parent =
           r.parent() == null ? null : JobCheckpoints.loadParent(r.parent(), parentMem);
-      if (parent != null) LOG.info("parent loaded: {}", parent.loadReport());
-      try (PretrainSession s =
-          new PretrainSession(r.strategy(), r.config(), r.data(), parent, r.device())) {
-        parentMem.close(); // copied into the model
-        JobCheckpoints.JobKey key =
-            new JobCheckpoints.JobKey(
-                r.domain(),
-                r.strategy().cliName(),
-                parent == null ? null : parent.id(),
-                s.config(),
-                s.channelStats());
-        String resumedFrom = null;
-        CheckpointManifest last = null;
-        if (r.resume()) {
-          Optional<CheckpointManifest> prev = JobCheckpoints.latest(store, key);
-          if (prev.isPresent()) {
-            LOG.info(
-                "resuming from {}: {}",
-                prev.get().id(),
-                JobCheckpoints.resume(store, prev.get(), s));
-            resumedFrom = prev.get().id();
-            last = prev.get();
-          } else {
-            LOG.info("nothing to resume in {}: starting at step 0", r.out());
-          }
-        }
-        return loop(r, s, store, key, last, resumedFrom);
+      if (parent != null) {
+        LOG.info("parent loaded: {}", parent.loadReport());
+        parentId = parent.id();
       }
+      session = new PretrainSession(r.strategy(), r.config(), r.data(), parent, r.device());
+    }
+    try (PretrainSession s = session) {
+      JobCheckpoints.JobKey key =
+          new JobCheckpoints.JobKey(
+              r.domain(), r.strategy().cliName(), parentId, s.config(), s.channelStats());
+      String resumedFrom = null;
+      CheckpointManifest last = null;
+      if (r.resume()) {
+        Optional<CheckpointManifest> prev = JobCheckpoints.latest(store, key);
+        if (prev.isPresent()) {
+          LOG.info(
+              "resuming from {}: {}", prev.get().id(), JobCheckpoints.resume(store, prev.get(), s));
+          resumedFrom = prev.get().id();
+          last = prev.get();
+        } else {
+          LOG.info("nothing to resume in {}: starting at step 0", r.out());
+        }
+      }
+      return loop(r, s, store, key, last, resumedFrom);
     }
   }
 

@@ -12,6 +12,7 @@ import org.hptstream.checkpoint.CheckpointDraft;
 import org.hptstream.moco.MocoModel;
 import org.hptstream.model.ParameterCopy;
 import org.hptstream.optim.Sgd;
+import org.hptstream.tensor.TensorCopy;
 
 /**
  * The full state of a MoCo job as named tensor groups, in the checkpoint store's layout: the query
@@ -39,8 +40,7 @@ public final class TrainState {
     g.put(HEAD, copies(manager, model.query().headParameters()));
     g.put(KEY_BACKBONE, copies(manager, model.key().backboneParameters()));
     g.put(KEY_HEAD, copies(manager, model.key().headParameters()));
-    NDArray q = model.queue().keys().duplicate();
-    q.attach(manager);
+    NDArray q = TensorCopy.of(model.queue().keys(), manager);
     q.setName(QUEUE_KEYS);
     g.put(QUEUE, new NDList(q));
     if (sgd != null) g.put(OPTIMIZER, sgd.state(manager));
@@ -76,8 +76,7 @@ public final class TrainState {
     NDList out = new NDList(params.size());
     params.forEach(
         (name, p) -> {
-          NDArray c = p.getArray().duplicate();
-          c.attach(manager);
+          NDArray c = TensorCopy.of(p.getArray(), manager);
           c.setName(name);
           out.add(c);
         });
