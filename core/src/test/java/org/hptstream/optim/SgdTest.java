@@ -77,7 +77,7 @@ class SgdTest {
   }
 
   @Test
-  void exportedStateResumesExactly() {
+  void exportedStateResumesExactlyAfterTheLoadedArraysAreOverwrittenAndFreed() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDList ref = Fixtures.npz(m, "sgd-reference.npz");
       Parameter w = param("w", ref.get("w0"), true);
@@ -85,42 +85,21 @@ class SgdTest {
       Sgd first = sgd(w, b);
       step(first, ref, w, b);
       step(first, ref, w, b);
-      NDList state = first.state(m);
 
       Parameter w2 = param("w", w.getArray(), true);
       Parameter b2 = param("b", b.getArray(), true);
       Sgd resumed = sgd(w2, b2);
-      resumed.loadState(state);
-      assertThat(resumed.steps()).isEqualTo(2);
-      step(resumed, ref, w2, b2);
-      assertClose(w2.getArray(), ref.get("w_steps").get(2));
-      assertClose(b2.getArray(), ref.get("b_steps").get(2));
-    }
-  }
-
-  @Test
-  void loadedStateIsACopyThatOutlivesTheGivenArrays() {
-    try (NDManager m = NDManager.newBaseManager()) {
-      NDList ref = Fixtures.npz(m, "sgd-reference.npz");
-      Parameter w = param("w", ref.get("w0"), true);
-      Parameter b = param("b", ref.get("b0"), true);
-      Sgd first = sgd(w, b);
-      step(first, ref, w, b);
-      step(first, ref, w, b);
-
-      Sgd resumed = sgd(param("w", w.getArray(), true), param("b", b.getArray(), true));
       try (NDManager given = NDManager.newBaseManager()) {
         // a checkpoint's arrays: from_blob views of direct buffers, as NDList.decode makes them
         NDList state = roundTrip(first.state(given), given);
         resumed.loadState(state);
         for (NDArray a : state) a.set(new NDIndex("..."), 99);
       }
-      try (NDList expected = first.state(m);
-          NDList actual = resumed.state(m)) {
-        for (NDArray e : expected) {
-          assertThat(actual.get(e.getName()).contentEquals(e)).as(e.getName()).isTrue();
-        }
-      }
+      System.gc();
+      assertThat(resumed.steps()).isEqualTo(2);
+      step(resumed, ref, w2, b2);
+      assertClose(w2.getArray(), ref.get("w_steps").get(2));
+      assertClose(b2.getArray(), ref.get("b_steps").get(2));
     }
   }
 
