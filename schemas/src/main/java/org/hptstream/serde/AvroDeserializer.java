@@ -6,9 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.common.errors.SerializationException;
@@ -25,6 +23,9 @@ import org.hptstream.registry.SchemaRegistryException;
  * <p>The reader schema is, in order: the one given to the constructor; with {@code
  * specific.avro.reader=true} the generated class of the writer's full name; else the writer schema
  * itself (GenericRecord).
+ *
+ * <p>Decoding is bounded by the message: a length or item count claiming more than the message
+ * holds fails with a {@link SerializationException} before anything is allocated for it.
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
   private SchemaRegistryClient registry;
@@ -32,7 +33,6 @@ public class AvroDeserializer<T> implements Deserializer<T> {
   private final Schema readerSchema;
   private AvroSerdeConfig config = new AvroSerdeConfig(true, false);
   private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
-  private final ThreadLocal<BinaryDecoder> decoder = new ThreadLocal<>();
 
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public AvroDeserializer() {
@@ -86,15 +86,12 @@ public class AvroDeserializer<T> implements Deserializer<T> {
       reader = readers.computeIfAbsent(id, i -> newReader(topic, i));
     }
     try {
-      BinaryDecoder dec =
-          DecoderFactory.get()
-              .binaryDecoder(
-                  data,
-                  WireFormat.HEADER_SIZE,
-                  data.length - WireFormat.HEADER_SIZE,
-                  decoder.get());
-      decoder.set(dec);
-      return (T) reader.read(null, dec);
+      // Bounded: a length or item count claiming more than the message holds fails, unallocated.
+      return (T)
+          reader.read(
+              null,
+              new BoundedDecoder(
+                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE));
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "topic " + topic + ": cannot decode Avro with schema id " + id + ": " + e, e);
