@@ -3,6 +3,7 @@ package org.hptstream.serde;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -72,6 +73,23 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     if (registry == null) {
       throw new IllegalStateException("AvroDeserializer is not configured (call configure first)");
     }
+    return (T)
+        decode(
+            topic,
+            data,
+            id -> {
+              DatumReader<Object> reader = readers.get(id);
+              return reader != null
+                  ? reader
+                  : readers.computeIfAbsent(id, i -> newReader(topic, i));
+            });
+  }
+
+  /**
+   * Decodes one framed message with the reader {@code readers} gives for its schema id: everything
+   * of deserialization except the registry. Throws only {@link SerializationException}.
+   */
+  static Object decode(String topic, byte[] data, IntFunction<DatumReader<Object>> readers) {
     if (data.length < WireFormat.HEADER_SIZE || data[0] != WireFormat.MAGIC) {
       throw new SerializationException(
           "topic "
@@ -81,17 +99,12 @@ public class AvroDeserializer<T> implements Deserializer<T> {
               + (data.length < WireFormat.HEADER_SIZE ? ", only " + data.length + " bytes" : ""));
     }
     int id = WireFormat.schemaId(data);
-    DatumReader<Object> reader = readers.get(id);
-    if (reader == null) {
-      reader = readers.computeIfAbsent(id, i -> newReader(topic, i));
-    }
+    DatumReader<Object> reader = readers.apply(id);
     try {
       // Bounded: a length or item count claiming more than the message holds fails, unallocated.
-      return (T)
-          reader.read(
-              null,
-              new BoundedDecoder(
-                  data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE));
+      return reader.read(
+          null,
+          new BoundedDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE));
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "topic " + topic + ": cannot decode Avro with schema id " + id + ": " + e, e);
