@@ -29,6 +29,8 @@ public final class SchemaRegistryClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final int MAX_REDIRECTS = 5;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SchemaRegistryClient.class);
 
   private final RegistryConfig config;
   private final HttpClient http;
@@ -321,6 +323,12 @@ public final class SchemaRegistryClient {
   /** Sleeps before the next attempt (not after the last); returns the next, doubled, backoff. */
   private long backoff(int attempt, long millis) {
     if (attempt + 1 < config.maxAttempts()) {
+      LOG.warn(
+          "schema registry {} did not answer (attempt {} of {}), retrying in {} ms",
+          config.urls(),
+          attempt + 1,
+          config.maxAttempts(),
+          millis);
       try {
         Thread.sleep(millis);
       } catch (InterruptedException e) {
