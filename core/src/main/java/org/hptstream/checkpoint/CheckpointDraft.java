@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.hptstream.checkpoint.CheckpointManifest.DataStats;
 import org.hptstream.checkpoint.CheckpointManifest.Normalization;
 import org.hptstream.model.ResNet;
 import org.hptstream.model.ResNetConfig;
+import org.hptstream.topics.SafeNames;
+import org.hptstream.topics.SafeNames.Kind;
 
 /**
  * Everything a job hands to {@link CheckpointStore#put(CheckpointDraft)}; the store adds the id,
@@ -18,7 +19,7 @@ import org.hptstream.model.ResNetConfig;
  * be named (unique within a group); the store only reads them, the caller keeps ownership.
  *
  * @param parentId checkpoint this job started from, or null
- * @param domain target domain, {@code [a-z0-9._-]+} after lower-casing
+ * @param domain target domain, lower-cased, then valid by {@link SafeNames} (as a domain)
  * @param strategy training strategy, same alphabet
  * @param steps optimizer steps of the job
  * @param architecture backbone architecture
@@ -26,7 +27,7 @@ import org.hptstream.model.ResNetConfig;
  * @param data training data statistics
  * @param finalLoss last loss, or null
  * @param scalars small integer state (step, queue pointer, seed, ...)
- * @param groups tensor groups by name ({@code [a-z0-9_]+})
+ * @param groups tensor groups by name (valid by {@link SafeNames}, stored as {@code <group>.npz})
  */
 public record CheckpointDraft(
     String parentId,
@@ -43,13 +44,10 @@ public record CheckpointDraft(
   /** Name of the required backbone group (torchvision names, BN running stats included). */
   public static final String BACKBONE = "backbone";
 
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9._-]+");
-  private static final Pattern GROUP = Pattern.compile("[a-z0-9_]+");
-
   /** Validates labels, group names, array names, and that the backbone group is complete. */
   public CheckpointDraft {
-    domain = label("domain", domain);
-    strategy = label("strategy", strategy);
+    domain = label(Kind.DOMAIN, domain);
+    strategy = label(Kind.STRATEGY, strategy);
     if (steps < 0) {
       throw new IllegalArgumentException("steps must be >= 0: " + steps);
     }
@@ -68,9 +66,7 @@ public record CheckpointDraft(
     scalars = scalars == null ? Map.of() : Map.copyOf(scalars);
     groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     for (Map.Entry<String, NDList> g : groups.entrySet()) {
-      if (!GROUP.matcher(g.getKey()).matches()) {
-        throw new IllegalArgumentException("group name must match [a-z0-9_]+: " + g.getKey());
-      }
+      SafeNames.validate(Kind.GROUP, g.getKey());
       if (g.getValue().stream().anyMatch(a -> a.getName() == null)
           || g.getValue().stream().map(a -> a.getName()).distinct().count()
               != g.getValue().size()) {
@@ -98,11 +94,7 @@ public record CheckpointDraft(
     }
   }
 
-  private static String label(String what, String value) {
-    String v = value == null ? "" : value.toLowerCase(java.util.Locale.ROOT);
-    if (!LABEL.matcher(v).matches()) {
-      throw new IllegalArgumentException(what + " must match [a-z0-9._-]+: '" + value + "'");
-    }
-    return v;
+  private static String label(Kind kind, String value) {
+    return SafeNames.validate(kind, value == null ? "" : value.toLowerCase(java.util.Locale.ROOT));
   }
 }

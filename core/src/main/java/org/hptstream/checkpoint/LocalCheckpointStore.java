@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -27,11 +26,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.hptstream.checkpoint.CheckpointManifest.FileEntry;
 import org.hptstream.data.Sha256;
+import org.hptstream.model.Npz;
+import org.hptstream.model.NpzLimits;
 import org.hptstream.model.ResNetConfig;
+import org.hptstream.topics.SafeNames;
+import org.hptstream.topics.SafeNames.Kind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,6 @@ public final class LocalCheckpointStore implements CheckpointStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCheckpointStore.class);
   private static final String MANIFEST = "manifest.json";
-  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
   private final Path root;
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -142,7 +143,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
         if (groups.contains(f.group())) {
           byte[] data = Files.readAllBytes(file);
           check(id, f, data.length, Sha256.of(data));
-          NDList list = NDList.decode(manager, new ByteArrayInputStream(data));
+          NDList list = Npz.decode(data, manager, NpzLimits.DEFAULT, file.toString());
           loaded.put(f.group(), list);
           if (list.size() != f.tensors()) {
             throw new CheckpointException(
@@ -176,7 +177,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
 
   @Override
   public Optional<CheckpointManifest> manifest(String id) {
-    if (!ID.matcher(id).matches()) {
+    if (!SafeNames.isValid(Kind.CHECKPOINT_ID, id)) {
       throw new CheckpointException("not a checkpoint id: '" + id + "'");
     }
     Path file = root.resolve(id).resolve(MANIFEST);
@@ -202,6 +203,18 @@ public final class LocalCheckpointStore implements CheckpointStore {
       throw new CheckpointException(
           "checkpoint directory " + id + " holds a manifest for " + m.id());
     }
+    // The manifest names the files to open: a crafted one must not reach outside this directory.
+    for (FileEntry f : m.files()) {
+      if (f == null
+          || !SafeNames.isValid(Kind.GROUP, f.group())
+          || !(f.group() + ".npz").equals(f.name())) {
+        throw new CheckpointException(
+            "checkpoint "
+                + id
+                + ": manifest lists an invalid tensor file "
+                + (f == null ? "null" : "'" + f.name() + "' (group '" + f.group() + "')"));
+      }
+    }
     return Optional.of(m);
   }
 
@@ -211,7 +224,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
       for (Path d : dirs) {
         String name = d.getFileName().toString();
-        if (!ID.matcher(name).matches()) {
+        if (!SafeNames.isValid(Kind.CHECKPOINT_ID, name)) {
           continue;
         }
         try {
@@ -249,7 +262,8 @@ public final class LocalCheckpointStore implements CheckpointStore {
             .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     files.forEach(f -> digest.update(f.sha256().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     String hash = Sha256.hex(digest).substring(0, 8);
-    return d.domain() + "-" + d.strategy() + "-" + d.steps() + "-" + hash;
+    return SafeNames.validate(
+        Kind.CHECKPOINT_ID, d.domain() + "-" + d.strategy() + "-" + d.steps() + "-" + hash);
   }
 
   private static void check(String id, FileEntry f, long size, String sha) {
@@ -272,10 +286,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
   }
 
   private static Path fileOf(Path dir, FileEntry f) {
-    if (!f.name().equals(f.group() + ".npz")) {
-      throw new CheckpointException("manifest lists unexpected file name " + f.name());
-    }
-    Path file = dir.resolve(f.name());
+    Path file = dir.resolve(SafeNames.validate(Kind.GROUP, f.group()) + ".npz");
     if (!Files.isRegularFile(file)) {
       throw new CheckpointException(
           "checkpoint " + dir.getFileName() + ": file " + f.name() + " is missing");

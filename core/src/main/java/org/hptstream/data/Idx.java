@@ -15,6 +15,10 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Reader of the IDX format (MNIST, Fashion-MNIST), plain or gzip-compressed (detected by content,
  * not by name). Only unsigned-byte data is accepted: 3-d arrays are grey images, 1-d arrays labels.
+ *
+ * <p>The header is not trusted: each image's size is checked against {@link ImageLimits}, and the
+ * data is read in chunks that grow with what the file really holds, so a header alone that promises
+ * gigabytes allocates nothing before the data is there.
  */
 public final class Idx {
   private static final int UBYTE = 0x08;
@@ -40,9 +44,22 @@ public final class Idx {
    * @throws InvalidImageDataException on a malformed or truncated file, or a label count mismatch
    */
   public static ImageSet read(Path imagesFile, Path labelsFile) throws IOException {
+    return read(imagesFile, labelsFile, ImageLimits.DEFAULT);
+  }
+
+  /**
+   * Reads images and, when {@code labelsFile} is non-null, their labels; each image's {@code rows x
+   * columns} must be within {@code limits}.
+   *
+   * @throws InvalidImageDataException on a malformed or truncated file, a label count mismatch or
+   *     images larger than the limits
+   */
+  public static ImageSet read(Path imagesFile, Path labelsFile, ImageLimits limits)
+      throws IOException {
     try (DataInputStream in = open(imagesFile)) {
       String src = imagesFile.toString();
       int[] dims = header(in, src, 3);
+      limits.check(dims[2], dims[1], src);
       long bytes = (long) dims[0] * dims[1] * dims[2];
       if (bytes > Integer.MAX_VALUE - 8) {
         throw new InvalidImageDataException(
@@ -146,11 +163,11 @@ public final class Idx {
   }
 
   private static byte[] readFully(DataInputStream in, int n, String src) throws IOException {
-    byte[] out = new byte[n];
-    try {
-      in.readFully(out);
-    } catch (EOFException e) {
-      throw new InvalidImageDataException(src, "truncated: header promises " + n + " data bytes");
+    // readNBytes grows its buffers as data arrives instead of trusting n up front.
+    byte[] out = in.readNBytes(n);
+    if (out.length < n) {
+      throw new InvalidImageDataException(
+          src, "truncated: header promises " + n + " data bytes, file holds " + out.length);
     }
     if (in.read() != -1) {
       throw new InvalidImageDataException(

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +37,8 @@ import org.hptstream.tensor.TensorCopy;
  * happen.
  *
  * <p>{@code NDManager.load} is not supported by DJL's PyTorch engine; DJL's own {@link
- * NDList#decode(NDManager, InputStream)} reads npz (uncompressed or deflated), so no extra library.
+ * NDList#decode(NDManager, InputStream)} reads npz (uncompressed or deflated), so no extra library;
+ * {@link Npz} bounds it first.
  */
 public final class TorchvisionWeights {
 
@@ -77,17 +77,24 @@ public final class TorchvisionWeights {
   }
 
   /**
-   * Reads all arrays of an npz file, named by their keys, into {@code manager}.
+   * Reads all arrays of an npz file, named by their keys, into {@code manager}, within {@link
+   * NpzLimits#DEFAULT}.
    *
-   * @throws WeightLoadException if the file is missing, truncated or not an npz
+   * @throws WeightLoadException if the file is missing, truncated, not an npz or beyond the limits
    */
   public static NDList read(Path npz, NDManager manager) {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(npz))) {
-      NDList list = NDList.decode(manager, in);
-      if (list.isEmpty()) {
-        throw new IOException("no arrays in file");
-      }
-      return list;
+    return read(npz, manager, NpzLimits.DEFAULT);
+  }
+
+  /**
+   * Reads all arrays of an npz file, named by their keys, into {@code manager}; every array's
+   * header is checked against {@code limits} before anything is allocated (see {@link Npz}).
+   *
+   * @throws WeightLoadException if the file is missing, truncated, not an npz or beyond the limits
+   */
+  public static NDList read(Path npz, NDManager manager, NpzLimits limits) {
+    try {
+      return Npz.read(npz, manager, limits);
     } catch (IOException | RuntimeException e) {
       throw new WeightLoadException(npz.toString(), e);
     }

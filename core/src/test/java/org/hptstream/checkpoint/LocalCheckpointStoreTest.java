@@ -17,11 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hptstream.checkpoint.CheckpointManifest.DataStats;
+import org.hptstream.checkpoint.CheckpointManifest.FileEntry;
 import org.hptstream.checkpoint.CheckpointManifest.Normalization;
+import org.hptstream.data.Sha256;
 import org.hptstream.model.LoadReport;
 import org.hptstream.model.ResNet;
 import org.hptstream.model.ResNetConfig;
 import org.hptstream.model.TorchvisionWeights;
+import org.hptstream.testkit.CraftedFiles;
+import org.hptstream.topics.SafeNames;
+import org.hptstream.topics.SafeNames.Kind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -244,5 +249,96 @@ class LocalCheckpointStoreTest {
     assertThat(report.loadedBackbone()).isEqualTo(model.backboneParameters().size());
     NDArray x = manager.randomNormal(new Shape(2, 1, 16, 16));
     assertThat(fresh.forward(x, false).contentEquals(model.forward(x, false))).isTrue();
+  }
+
+  @Test
+  void namesFollowOneRuleSoAWrittenDomainIsReadBack() {
+    // A folder named _scans: the domain derived from it is written and read back.
+    String domain = SafeNames.derive(Kind.DOMAIN, "_scans");
+    assertThat(domain).isEqualTo("scans");
+    CheckpointManifest m = store.put(draft(domain, 3, null));
+    assertThat(store.manifest(m.id())).contains(m);
+    try (Checkpoint c = store.get(m.id(), ARCH, manager)) {
+      assertThat(c.manifest().domain()).isEqualTo("scans");
+    }
+    assertThat(store.list()).extracting(CheckpointManifest::id).containsExactly(m.id());
+    // A name the rule refuses is refused when written, not after.
+    assertThatThrownBy(() -> draft("_scans", 3, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invalid domain name '_scans'");
+    assertThatThrownBy(() -> draft("a..b", 3, null)).hasMessageContaining("no '..'");
+  }
+
+  @Test
+  void aCraftedManifestGroupCannotReadOutsideTheCheckpoint() throws Exception {
+    CheckpointManifest m = store.put(draft("xview", 7, null));
+    Path ckpt = store.root().resolve(m.id());
+    // A valid npz outside the checkpoint directory, listed with its true size and hash.
+    Path outside = dir.resolve("outside.npz");
+    Files.copy(ckpt.resolve("queue.npz"), outside);
+    List<FileEntry> files = new java.util.ArrayList<>(m.files());
+    for (String group : new String[] {"../../outside", "..", "a/b", "Queue"}) {
+      files.add(
+          new FileEntry(group + ".npz", group, 1, Files.size(outside), Sha256.ofFile(outside)));
+    }
+    writeManifest(ckpt, withFiles(m, files));
+    assertThatThrownBy(() -> store.manifest(m.id()))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("invalid tensor file '../../outside.npz'");
+    assertThatThrownBy(() -> store.get(m.id(), ARCH, Set.of("queue"), manager))
+        .isInstanceOf(CheckpointException.class);
+    assertThat(store.list()).isEmpty();
+  }
+
+  @Test
+  void aCraftedTensorFileIsRefusedBeforeDecoding() throws Exception {
+    CheckpointManifest m = store.put(draft("xview", 8, null));
+    Path ckpt = store.root().resolve(m.id());
+    // Replaced by a small file declaring a 40 GB array, with a manifest that vouches for it.
+    Path queue = ckpt.resolve("queue.npz");
+    Files.write(queue, CraftedFiles.npz("queue", "<f4", "100000, 100000", 0));
+    String sha = Sha256.ofFile(queue);
+    List<FileEntry> files =
+        m.files().stream()
+            .map(
+                f ->
+                    f.group().equals("queue")
+                        ? new FileEntry(f.name(), f.group(), 1, sizeOf(queue), sha)
+                        : f)
+            .toList();
+    writeManifest(ckpt, withFiles(m, files));
+    assertThatThrownBy(() -> store.get(m.id(), ARCH, manager))
+        .isInstanceOf(CheckpointException.class)
+        .hasStackTraceContaining("array of 40000000000 bytes, more than the limit");
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static CheckpointManifest withFiles(CheckpointManifest m, List<FileEntry> files) {
+    return new CheckpointManifest(
+        m.formatVersion(),
+        m.id(),
+        m.parentId(),
+        m.domain(),
+        m.strategy(),
+        m.steps(),
+        m.architecture(),
+        m.normalization(),
+        m.data(),
+        m.createdAt(),
+        m.finalLoss(),
+        m.scalars(),
+        files);
+  }
+
+  private static void writeManifest(Path ckpt, CheckpointManifest m) throws IOException {
+    new com.fasterxml.jackson.databind.ObjectMapper()
+        .writeValue(ckpt.resolve("manifest.json").toFile(), m);
   }
 }

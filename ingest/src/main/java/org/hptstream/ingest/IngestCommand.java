@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.hptstream.clients.ClientOptions;
+import org.hptstream.data.ImageLimits;
 import org.hptstream.schemas.Split;
 import org.hptstream.topics.DomainNames;
 import picocli.CommandLine.Command;
@@ -77,6 +78,13 @@ public final class IngestCommand implements Callable<Integer> {
           "Target size of one batch record, capped by the topic's limit (default ${DEFAULT-VALUE}).")
   int batchBytes;
 
+  @Option(
+      names = "--max-image-pixels",
+      description =
+          "Refuse images declaring more than this many pixels (width x height), checked from the"
+              + " header before decoding; consumers apply the same cap (default ${DEFAULT-VALUE}).")
+  long maxImagePixels = ImageLimits.DEFAULT.maxPixels();
+
   @Option(names = "--no-progress", description = "No progress bar.")
   boolean noProgress;
 
@@ -108,7 +116,8 @@ public final class IngestCommand implements Callable<Integer> {
               null,
               compression,
               partitions,
-              batchBytes);
+              batchBytes,
+              new ImageLimits(maxImagePixels));
     } catch (IllegalArgumentException e) {
       err.println("hpt ingest: " + e.getMessage());
       return 2;

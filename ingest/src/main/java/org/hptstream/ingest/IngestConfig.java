@@ -2,6 +2,7 @@ package org.hptstream.ingest;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.hptstream.data.ImageLimits;
 import org.hptstream.schemas.Split;
 import org.hptstream.topics.DomainNames;
 
@@ -19,6 +20,8 @@ import org.hptstream.topics.DomainNames;
  * @param compression producer compression.type (lz4, zstd, gzip, snappy, none)
  * @param partitions partitions of the images topic when this run creates it
  * @param maxBatchBytes upper bound of one batch record; 0 for as large as the topic allows
+ * @param imageLimits the pixel cap every image is checked against from its header, before it is
+ *     decoded (null for {@link ImageLimits#DEFAULT}); consumers apply the same cap
  */
 public record IngestConfig(
     String domain,
@@ -29,9 +32,35 @@ public record IngestConfig(
     String producerId,
     String compression,
     int partitions,
-    int maxBatchBytes) {
+    int maxBatchBytes,
+    ImageLimits imageLimits) {
+
+  /** With {@link ImageLimits#DEFAULT}. */
+  public IngestConfig(
+      String domain,
+      Split split,
+      List<Path> sources,
+      Path labels,
+      boolean skipNonImages,
+      String producerId,
+      String compression,
+      int partitions,
+      int maxBatchBytes) {
+    this(
+        domain,
+        split,
+        sources,
+        labels,
+        skipNonImages,
+        producerId,
+        compression,
+        partitions,
+        maxBatchBytes,
+        ImageLimits.DEFAULT);
+  }
 
   public IngestConfig {
+    imageLimits = imageLimits == null ? ImageLimits.DEFAULT : imageLimits;
     DomainNames.validate(domain);
     split = split == null ? Split.UNLABELED : split;
     if (sources == null || sources.isEmpty()) {
@@ -63,7 +92,8 @@ public record IngestConfig(
         producerId,
         compression,
         partitions,
-        maxBatchBytes);
+        maxBatchBytes,
+        imageLimits);
   }
 
   public IngestConfig withLabels(Path l) {
@@ -76,16 +106,49 @@ public record IngestConfig(
         producerId,
         compression,
         partitions,
-        maxBatchBytes);
+        maxBatchBytes,
+        imageLimits);
   }
 
   public IngestConfig withMaxBatchBytes(int bytes) {
     return new IngestConfig(
-        domain, split, sources, labels, skipNonImages, producerId, compression, partitions, bytes);
+        domain,
+        split,
+        sources,
+        labels,
+        skipNonImages,
+        producerId,
+        compression,
+        partitions,
+        bytes,
+        imageLimits);
+  }
+
+  public IngestConfig withImageLimits(ImageLimits limits) {
+    return new IngestConfig(
+        domain,
+        split,
+        sources,
+        labels,
+        skipNonImages,
+        producerId,
+        compression,
+        partitions,
+        maxBatchBytes,
+        limits);
   }
 
   public IngestConfig withSkipNonImages(boolean skip) {
     return new IngestConfig(
-        domain, split, sources, labels, skip, producerId, compression, partitions, maxBatchBytes);
+        domain,
+        split,
+        sources,
+        labels,
+        skip,
+        producerId,
+        compression,
+        partitions,
+        maxBatchBytes,
+        imageLimits);
   }
 }

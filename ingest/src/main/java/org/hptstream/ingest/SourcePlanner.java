@@ -81,7 +81,7 @@ final class SourcePlanner {
     long[] totalBytes = {0};
     for (Path idx : idxFiles) {
       try {
-        ImageSet set = Idx.read(idx, config.labels());
+        ImageSet set = Idx.read(idx, config.labels(), config.imageLimits());
         String name = idx.getFileName().toString();
         int n = set.imageBytes();
         byte[] px = set.pixels();
@@ -131,7 +131,7 @@ final class SourcePlanner {
                         f + ": not a PNG or JPEG image (use --skip-non-images to skip such files)");
                   }
                 } else {
-                  ImageDecoder.decode(bytes, f.toString());
+                  ImageDecoder.decode(bytes, f.toString(), config.imageLimits());
                   fileItems[i] =
                       new ImageItem.FileImage(
                           f,

@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.hptstream.data.DecodedImage;
 import org.hptstream.data.ImageDecoder;
 import org.hptstream.data.ImageFormat;
+import org.hptstream.data.ImageLimits;
 import org.hptstream.data.ImageSet;
 import org.hptstream.data.ImageSets;
 import org.hptstream.data.InvalidImageDataException;
@@ -55,12 +56,23 @@ public final class ImageTopicReader {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final Map<String, Object> clientConfig;
+  private final ImageLimits limits;
 
   /**
    * @param clientConfig Kafka client settings plus the schema registry keys
    */
   public ImageTopicReader(Map<String, Object> clientConfig) {
+    this(clientConfig, ImageLimits.DEFAULT);
+  }
+
+  /**
+   * @param clientConfig Kafka client settings plus the schema registry keys
+   * @param limits pixel cap checked from each image's header before decoding; an image beyond it
+   *     dead-letters its record
+   */
+  public ImageTopicReader(Map<String, Object> clientConfig, ImageLimits limits) {
     this.clientConfig = Map.copyOf(clientConfig);
+    this.limits = limits;
   }
 
   /**
@@ -219,9 +231,10 @@ public final class ImageTopicReader {
     }
   }
 
-  private static DecodedImage decode(Image img) throws InvalidImageDataException {
+  private DecodedImage decode(Image img) throws InvalidImageDataException {
     Object content = img.getContent();
     if (content instanceof RawPixels raw) {
+      limits.check(raw.getWidth(), raw.getHeight(), img.getSource());
       byte[] px = bytes(raw.getPixels());
       if (raw.getChannels() != 1 && raw.getChannels() != 3) {
         throw new InvalidImageDataException(
@@ -234,7 +247,7 @@ public final class ImageTopicReader {
       }
     }
     EncodedImage enc = (EncodedImage) content;
-    DecodedImage d = ImageDecoder.decode(bytes(enc.getData()), img.getSource());
+    DecodedImage d = ImageDecoder.decode(bytes(enc.getData()), img.getSource(), limits);
     if (d.format() != ImageFormat.valueOf(enc.getFormat().name())) {
       throw new InvalidImageDataException(
           img.getSource(), "declared " + enc.getFormat() + " but is " + d.format());

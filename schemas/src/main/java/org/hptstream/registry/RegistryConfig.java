@@ -11,8 +11,10 @@ import org.apache.kafka.common.config.ConfigException;
  * Connection settings of a schema registry client, read from the same keys as Confluent's clients
  * so one Kafka client config map configures both.
  *
- * @param urls base URLs tried in order (for Apicurio: {@code http://host:8080/apis/ccompat/v7})
- * @param userInfo {@code user:password} for HTTP basic auth, or null for none
+ * @param urls base URLs tried in order (for Apicurio: {@code http://host:8080/apis/ccompat/v7}),
+ *     never with credentials in them (they are taken out when the config is read, so URLs can be
+ *     shown in messages)
+ * @param userInfo {@code user:password} for HTTP basic auth, or null for none; never shown
  * @param maxAttempts attempts per request on connection failure or HTTP 5xx (over all URLs)
  * @param initialBackoff wait before the second attempt; doubled for each further one
  * @param requestTimeout timeout of one HTTP request
@@ -52,6 +54,10 @@ public record RegistryConfig(
     if (urls == null || urls.isEmpty()) {
       throw new ConfigException(URL + " is required (e.g. http://localhost:8081)");
     }
+    if (urls.stream().anyMatch(u -> u.getRawUserInfo() != null)) {
+      throw new IllegalArgumentException(
+          "registry URLs must not hold credentials: give them as userInfo");
+    }
     urls = List.copyOf(urls);
     if (maxAttempts < 1) {
       throw new ConfigException(MAX_ATTEMPTS, maxAttempts, "must be at least 1");
@@ -70,6 +76,7 @@ public record RegistryConfig(
       throw new ConfigException(URL + " is required (e.g. http://localhost:8081)");
     }
     List<URI> urls = new ArrayList<>();
+    String urlUserInfo = null;
     for (String part : raw.toString().split(",")) {
       String u = part.trim();
       if (u.isEmpty()) {
@@ -82,9 +89,22 @@ public record RegistryConfig(
             || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
           throw new IllegalArgumentException("not an http(s) URL");
         }
+        if (uri.getRawUserInfo() != null) {
+          urlUserInfo = urlUserInfo != null ? urlUserInfo : uri.getUserInfo();
+          uri =
+              new URI(
+                  uri.getScheme(),
+                  null,
+                  uri.getHost(),
+                  uri.getPort(),
+                  uri.getPath(),
+                  uri.getQuery(),
+                  uri.getFragment());
+        }
         urls.add(uri);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(URL, u, e.getMessage());
+      } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+        // The value may hold credentials: show only what is before any '@'.
+        throw new ConfigException(URL, redact(u), "not an http(s) URL");
       }
     }
     String source = string(configs, CREDENTIALS_SOURCE, "USER_INFO").toUpperCase();
@@ -92,9 +112,11 @@ public record RegistryConfig(
     switch (source) {
       case "USER_INFO" -> {
         String ui = string(configs, USER_INFO, null);
-        userInfo = ui != null ? ui : string(configs, USER_INFO_PREFIXED, null);
+        ui = ui != null ? ui : string(configs, USER_INFO_PREFIXED, null);
+        // Credentials written into the URL are used rather than silently dropped.
+        userInfo = ui != null ? ui : urlUserInfo;
       }
-      case "URL" -> userInfo = urls.get(0).getUserInfo();
+      case "URL" -> userInfo = urlUserInfo;
       default -> throw new ConfigException(CREDENTIALS_SOURCE, source, "supported: USER_INFO, URL");
     }
     if (userInfo != null && userInfo.isBlank()) {
@@ -109,6 +131,18 @@ public record RegistryConfig(
         Integer.parseInt(string(configs, MAX_ATTEMPTS, "6")),
         Duration.ofMillis(Long.parseLong(string(configs, BACKOFF_MS, "100"))),
         Duration.ofMillis(Long.parseLong(string(configs, REQUEST_TIMEOUT_MS, "10000"))));
+  }
+
+  /** A URL for a message: anything that could be credentials (before an '@') is hidden. */
+  static String redact(String url) {
+    int at = url.lastIndexOf('@');
+    if (at < 0) {
+      return url;
+    }
+    int scheme = url.indexOf("://");
+    return (scheme >= 0 && scheme < at ? url.substring(0, scheme + 3) : "")
+        + "(hidden)@"
+        + url.substring(at + 1);
   }
 
   private static String string(Map<String, ?> configs, String key, String dflt) {

@@ -28,6 +28,10 @@ public final class SchemaRegistryClient {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final int MAX_REDIRECTS = 5;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SchemaRegistryClient.class);
+
   private final RegistryConfig config;
   private final HttpClient http;
   private final String authorization;
@@ -39,7 +43,8 @@ public final class SchemaRegistryClient {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(config.requestTimeout())
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            // Redirects are followed by send(): the JDK would carry Authorization to any host.
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.authorization =
         config.userInfo() == null
@@ -168,24 +173,9 @@ public final class SchemaRegistryClient {
       URI base = config.urls().get(attempt % config.urls().size());
       URI uri = URI.create(base.toString() + path);
       lastUrl = uri.toString();
-      HttpRequest.Builder req =
-          HttpRequest.newBuilder(uri)
-              .timeout(config.requestTimeout())
-              .header("Accept", CONTENT_TYPE + ", application/json");
-      if (authorization != null) {
-        req.header("Authorization", authorization);
-      }
-      req.method(
-          method,
-          body == null
-              ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-      if (body != null) {
-        req.header("Content-Type", CONTENT_TYPE);
-      }
       HttpResponse<String> response;
       try {
-        response = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        response = send(method, uri, body);
       } catch (IOException e) {
         lastFailure = e;
         lastStatus = SchemaRegistryException.UNREACHABLE;
@@ -250,6 +240,70 @@ public final class SchemaRegistryClient {
         lastFailure);
   }
 
+  /**
+   * One request, following up to {@link #MAX_REDIRECTS} redirects. Credentials go only to the
+   * origin (scheme, host, port) they were configured for: a redirect elsewhere is followed without
+   * the {@code Authorization} header.
+   */
+  private HttpResponse<String> send(String method, URI uri, String body)
+      throws IOException, InterruptedException {
+    URI target = uri;
+    String m = method;
+    String b = body;
+    for (int hop = 0; ; hop++) {
+      HttpRequest.Builder req =
+          HttpRequest.newBuilder(target)
+              .timeout(config.requestTimeout())
+              .header("Accept", CONTENT_TYPE + ", application/json");
+      if (authorization != null && sameOrigin(target, uri)) {
+        req.header("Authorization", authorization);
+      }
+      req.method(
+          m,
+          b == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(b, StandardCharsets.UTF_8));
+      if (b != null) {
+        req.header("Content-Type", CONTENT_TYPE);
+      }
+      HttpResponse<String> response = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+      int status = response.statusCode();
+      var location = response.headers().firstValue("Location");
+      if (!(status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
+          || location.isEmpty()) {
+        return response;
+      }
+      if (hop == MAX_REDIRECTS) {
+        throw new IOException(method + " " + uri + ": more than " + MAX_REDIRECTS + " redirects");
+      }
+      URI next;
+      try {
+        next = target.resolve(location.get());
+      } catch (IllegalArgumentException e) {
+        throw new IOException(method + " " + uri + ": redirect to an invalid location", e);
+      }
+      if (next.getRawUserInfo() != null
+          || !("http".equals(next.getScheme()) || "https".equals(next.getScheme()))) {
+        throw new IOException(method + " " + uri + ": redirect to an unsupported location");
+      }
+      target = next;
+      if (status == 303 || ((status == 301 || status == 302) && !"GET".equals(m))) {
+        m = "GET";
+        b = null;
+      }
+    }
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  private static int port(URI u) {
+    return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+  }
+
   /** The registry's own error message (Confluent and Apicurio both use "message"). */
   private static String registryMessage(String body) {
     if (body == null || body.isBlank()) {
@@ -269,6 +323,12 @@ public final class SchemaRegistryClient {
   /** Sleeps before the next attempt (not after the last); returns the next, doubled, backoff. */
   private long backoff(int attempt, long millis) {
     if (attempt + 1 < config.maxAttempts()) {
+      LOG.warn(
+          "schema registry {} did not answer (attempt {} of {}), retrying in {} ms",
+          config.urls(),
+          attempt + 1,
+          config.maxAttempts(),
+          millis);
       try {
         Thread.sleep(millis);
       } catch (InterruptedException e) {

@@ -3,12 +3,11 @@ package org.hptstream.serde;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.common.errors.SerializationException;
@@ -25,6 +24,9 @@ import org.hptstream.registry.SchemaRegistryException;
  * <p>The reader schema is, in order: the one given to the constructor; with {@code
  * specific.avro.reader=true} the generated class of the writer's full name; else the writer schema
  * itself (GenericRecord).
+ *
+ * <p>Decoding is bounded by the message: a length or item count claiming more than the message
+ * holds fails with a {@link SerializationException} before anything is allocated for it.
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
   private SchemaRegistryClient registry;
@@ -32,7 +34,6 @@ public class AvroDeserializer<T> implements Deserializer<T> {
   private final Schema readerSchema;
   private AvroSerdeConfig config = new AvroSerdeConfig(true, false);
   private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
-  private final ThreadLocal<BinaryDecoder> decoder = new ThreadLocal<>();
 
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public AvroDeserializer() {
@@ -72,6 +73,23 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     if (registry == null) {
       throw new IllegalStateException("AvroDeserializer is not configured (call configure first)");
     }
+    return (T)
+        decode(
+            topic,
+            data,
+            id -> {
+              DatumReader<Object> reader = readers.get(id);
+              return reader != null
+                  ? reader
+                  : readers.computeIfAbsent(id, i -> newReader(topic, i));
+            });
+  }
+
+  /**
+   * Decodes one framed message with the reader {@code readers} gives for its schema id: everything
+   * of deserialization except the registry. Throws only {@link SerializationException}.
+   */
+  static Object decode(String topic, byte[] data, IntFunction<DatumReader<Object>> readers) {
     if (data.length < WireFormat.HEADER_SIZE || data[0] != WireFormat.MAGIC) {
       throw new SerializationException(
           "topic "
@@ -81,20 +99,12 @@ public class AvroDeserializer<T> implements Deserializer<T> {
               + (data.length < WireFormat.HEADER_SIZE ? ", only " + data.length + " bytes" : ""));
     }
     int id = WireFormat.schemaId(data);
-    DatumReader<Object> reader = readers.get(id);
-    if (reader == null) {
-      reader = readers.computeIfAbsent(id, i -> newReader(topic, i));
-    }
+    DatumReader<Object> reader = readers.apply(id);
     try {
-      BinaryDecoder dec =
-          DecoderFactory.get()
-              .binaryDecoder(
-                  data,
-                  WireFormat.HEADER_SIZE,
-                  data.length - WireFormat.HEADER_SIZE,
-                  decoder.get());
-      decoder.set(dec);
-      return (T) reader.read(null, dec);
+      // Bounded: a length or item count claiming more than the message holds fails, unallocated.
+      return reader.read(
+          null,
+          new BoundedDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE));
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "topic " + topic + ": cannot decode Avro with schema id " + id + ": " + e, e);

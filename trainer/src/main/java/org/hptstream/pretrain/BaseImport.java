@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.hptstream.checkpoint.CheckpointDraft;
 import org.hptstream.checkpoint.CheckpointManifest;
 import org.hptstream.checkpoint.CheckpointManifest.Normalization;
@@ -18,6 +17,7 @@ import org.hptstream.model.ResNet;
 import org.hptstream.model.ResNetConfig;
 import org.hptstream.model.TorchvisionWeights;
 import org.hptstream.model.WeightLoadException;
+import org.hptstream.topics.DomainNames;
 
 /**
  * Turns pretrained base weights (torchvision or MoCo v2 ResNet weights as an {@code .npz} with
@@ -42,8 +42,6 @@ public final class BaseImport {
   public static final Normalization IMAGENET =
       new Normalization(List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225));
 
-  private static final Pattern DOMAIN = Pattern.compile("[a-z0-9._-]+");
-
   private BaseImport() {}
 
   /**
@@ -52,7 +50,8 @@ public final class BaseImport {
    * @param weights npz with torchvision names (MoCo / DataParallel / OpenSelfSup prefixes are
    *     stripped)
    * @param arch architecture the weights are for
-   * @param domain domain the base was trained on (e.g. {@code imagenet}), {@code [a-z0-9._-]+}
+   * @param domain domain the base was trained on (e.g. {@code imagenet}), valid by {@link
+   *     DomainNames}
    * @param normalization pixel mean/std the base was trained with; null for {@link #IMAGENET} (only
    *     for 3-channel architectures)
    * @param out checkpoint store directory
@@ -65,9 +64,7 @@ public final class BaseImport {
         throw new IllegalArgumentException("weights, arch and out are required");
       }
       domain = domain == null ? "" : domain.toLowerCase(Locale.ROOT);
-      if (!DOMAIN.matcher(domain).matches()) {
-        throw new IllegalArgumentException("domain must match [a-z0-9._-]+: '" + domain + "'");
-      }
+      DomainNames.validate(domain);
       if (normalization == null) {
         if (arch.inChannels() != 3) {
           throw new IllegalArgumentException(

@@ -16,6 +16,8 @@ import org.hptstream.data.ImageSets;
 import org.hptstream.moco.NonFiniteLossException;
 import org.hptstream.model.WeightLoadException;
 import org.hptstream.strategy.Strategy;
+import org.hptstream.topics.SafeNames;
+import org.hptstream.topics.SafeNames.Kind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -204,15 +206,17 @@ public final class PretrainCommand implements Callable<Integer> {
 
   /**
    * {@code fashion-mnist} for .../fashion-mnist/train-images-idx3-ubyte.gz, else the file or folder
-   * name.
+   * name made a valid domain name ({@code _scans} gives {@code scans}).
    */
   static String domainOf(Path data) {
     Path abs = data.toAbsolutePath().normalize();
-    String name = abs.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.contains("-idx") && abs.getParent() != null)
+    Path named = abs.getFileName() == null ? abs : abs.getFileName();
+    String name = named.toString().toLowerCase(Locale.ROOT);
+    if (name.contains("-idx") && abs.getParent() != null && abs.getParent().getFileName() != null)
       name = abs.getParent().getFileName().toString().toLowerCase(Locale.ROOT);
-    name = name.replaceAll("\\.(gz|idx|ubyte)$", "").replaceAll("[^a-z0-9._-]+", "-");
-    return name.isEmpty() ? "data" : name;
+    name = name.replaceAll("\\.(gz|idx|ubyte)$", "");
+    String domain = SafeNames.derive(Kind.DOMAIN, name);
+    return domain == null ? "data" : domain;
   }
 
   /** Progress bar on stderr: step, loss, lr, images/s, collapse indicator, ETA. */
