@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,16 +158,25 @@ public final class BrokerProcess implements AutoCloseable {
    * Asks whatever serves {@code bootstrapServers} for its cluster id; empty if no broker answers.
    */
   public static Optional<String> askClusterId(String bootstrapServers, Duration timeout) {
+    return askClusterId(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), timeout);
+  }
+
+  /**
+   * Like {@link #askClusterId(String, Duration)} for a cluster that needs client settings (TLS,
+   * SASL): {@code kafkaConfig} holds Kafka client keys only, {@code bootstrap.servers} included.
+   */
+  public static Optional<String> askClusterId(Map<String, ?> kafkaConfig, Duration timeout) {
+    String bootstrapServers =
+        String.valueOf(kafkaConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
     if (!anyAccepts(bootstrapServers)) {
       return Optional.empty(); // no listener at all: skip the Admin client's retries until timeout
     }
     int ms = (int) timeout.toMillis();
-    Map<String, Object> config =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms,
-            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+    Map<String, Object> config = new HashMap<>(kafkaConfig);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
     try (Admin admin = Admin.create(config)) {
       return Optional.of(
           admin
