@@ -1,3 +1,5 @@
+package org.hptstream.bench.augment;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -7,20 +9,19 @@ import java.util.Arrays;
 import java.util.Random;
 import org.hptstream.augment.AugmentConfig;
 import org.hptstream.augment.TwoViewAugmenter;
-import org.hptstream.data.ChannelStats;
 import org.hptstream.data.FashionMnist;
 import org.hptstream.data.ImageSet;
-import org.hptstream.model.ResNetConfig;
 import org.hptstream.moco.MocoConfig;
 import org.hptstream.moco.MocoModel;
 import org.hptstream.moco.MocoTrainer;
+import org.hptstream.model.ResNetConfig;
 import org.hptstream.optim.Sgd;
 
 /**
- * Our side of ops/bench/augment. Args: mode batch size reps.
- *   aug-grey / aug-rgb: two-view MoCo v2 augmentation of the first 4,096 Fashion-MNIST training images
- *     (rgb: tinted per image exactly as reference.py does), prints "OURS <img/s median> <min> <max>".
- *   step: images/s of a cpu-small MoCo training step (views made beforehand), prints "STEP <img/s>".
+ * Our side of ops/bench/augment. Args: mode batch size reps. aug-grey / aug-rgb: two-view MoCo v2
+ * augmentation of the first 4,096 Fashion-MNIST training images (rgb: tinted per image exactly as
+ * reference.py does), prints "OURS <img/s median> <min> <max>". step: images/s of a cpu-small MoCo
+ * training step (views made beforehand), prints "STEP <img/s>".
  */
 public class AugmentBench {
   public static void main(String[] a) throws Exception {
@@ -34,7 +35,12 @@ public class AugmentBench {
     }
     ImageSet data = FashionMnist.train().slice(0, 4096);
     if (mode.equals("aug-rgb")) data = tinted(data);
-    double[] r = rate(new TwoViewAugmenter(AugmentConfig.mocoV2(size), data.channelStats()), data, batch, reps);
+    double[] r =
+        rate(
+            new TwoViewAugmenter(AugmentConfig.mocoV2(size), data.channelStats()),
+            data,
+            batch,
+            reps);
     System.out.printf("OURS %.1f %.1f %.1f%n", r[0], r[1], r[2]);
   }
 
@@ -48,7 +54,8 @@ public class AugmentBench {
       for (int c = 0; c < 3; c++) {
         double x = (i + 1) * g[c];
         double t = 0.3 + 0.7 * (x - Math.floor(x));
-        for (int k = 0; k < p; k++) out[(i * 3 + c) * p + k] = (byte) Math.rint((src[i * p + k] & 0xff) * t);
+        for (int k = 0; k < p; k++)
+          out[(i * 3 + c) * p + k] = (byte) Math.rint((src[i * p + k] & 0xff) * t);
       }
     }
     return ImageSet.of(out, n, 3, grey.height(), grey.width(), null);
@@ -79,7 +86,12 @@ public class AugmentBench {
   static double stepRate(int batch, int size, int reps) {
     Engine.getInstance().setRandomSeed(0);
     try (NDManager root = NDManager.newBaseManager()) {
-      MocoModel model = new MocoModel(root, new ResNetConfig(18, 16, true, 3), new MocoConfig(128, 4096, 0.999, 0.2), new Random(0));
+      MocoModel model =
+          new MocoModel(
+              root,
+              new ResNetConfig(18, 16, true, 3),
+              new MocoConfig(128, 4096, 0.999, 0.2),
+              new Random(0));
       Sgd sgd = Sgd.builder().group("all", model.query().allParameters(), 1, 1e-4).build();
       MocoTrainer t = new MocoTrainer(model, null, sgd, 0);
       double[] r = new double[reps];
