@@ -26,8 +26,8 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real Kafka broker as its own process: one combined broker+controller KRaft node on 127.0.0.1,
- * run from the jars that the build copies into {@code ops/stack/target/kafka-libs}, in a session of
- * its own so that it outlives the command that started it.
+ * run from the jars {@link KafkaLibs} finds (a distribution's {@code lib/broker}, a checkout's
+ * build output), in a session of its own so that it outlives the command that started it.
  */
 public final class BrokerProcess implements AutoCloseable {
 
