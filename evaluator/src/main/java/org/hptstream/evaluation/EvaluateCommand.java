@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Evaluate a checkpoint's backbone: linear probe, kNN, representation health, semi-supervised fine-tuning, "
-          + "domain transfer (HPT.md, evaluation protocols).",
+          + "domain transfer (core/METHOD.md in the source, docs/METHOD.md in the distribution).",
       "Labelled data: an IDX image file (its labels file is found next to it, or give --*-labels), or a folder "
           + "with one subfolder per class.",
       "Prints a table (or JSON with --json); every result carries checkpoint id + sha256, protocol parameters, "

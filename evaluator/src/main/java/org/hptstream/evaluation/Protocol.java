@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The evaluation protocols {@code hpt evaluate} runs (HPT.md, "Evaluation protocols"). */
+/** The evaluation protocols {@code hpt evaluate} runs (core/METHOD.md, "Evaluation protocols"). */
 public enum Protocol {
   /** Linear probe on frozen pooled features, lr sweep, selected on validation, reported on test. */
   LINEAR("linear"),

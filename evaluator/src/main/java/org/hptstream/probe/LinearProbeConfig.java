@@ -7,7 +7,8 @@ import org.hptstream.stats.Parameters;
 
 /**
  * The linear-separability protocol's hyper-parameters. {@link #paper()} gives the paper's values
- * (Reed et al. 2022, HPT.md "Evaluation protocols"); the {@code with*} methods scale them down.
+ * (Reed et al. 2022, core/METHOD.md "Evaluation protocols"); the {@code with*} methods scale them
+ * down.
  *
  * @param learningRates the swept learning rates; the one with the best mean validation top-1 is
  *     reported

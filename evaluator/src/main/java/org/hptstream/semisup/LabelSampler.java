@@ -7,7 +7,7 @@ import org.hptstream.features.Splits;
 
 /**
  * Draws the labelled subset of the semi-supervised protocol: {@code n} random examples with every
- * class at least once (HPT.md: "1,000 random labels, each class at least once").
+ * class at least once (core/METHOD.md: 1,000 random labels, each class at least once).
  */
 public final class LabelSampler {
   private LabelSampler() {}

@@ -4,11 +4,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.hptstream.clients.ClientOptions;
 import org.hptstream.data.ImageLimits;
+import org.hptstream.progress.ConsoleProgress;
 import org.hptstream.schemas.Split;
 import org.hptstream.topics.DomainNames;
 import picocli.CommandLine.Command;
@@ -122,8 +120,8 @@ public final class IngestCommand implements Callable<Integer> {
       err.println("hpt ingest: " + e.getMessage());
       return 2;
     }
-    try (ProgressListener progress = new ProgressListener(!noProgress)) {
-      IngestResult result = new Ingestor(client.clientConfig()).run(config, progress);
+    try (ConsoleProgress progress = new ConsoleProgress(!noProgress, err)) {
+      IngestResult result = new Ingestor(client.clientConfig()).run(config, progressOf(progress));
       progress.close();
       err.print(result.summary());
       return result.success() ? 0 : 1;
@@ -138,64 +136,32 @@ public final class IngestCommand implements Callable<Integer> {
   }
 
   /** Progress bars on stderr: files validated, then images acknowledged. */
-  private static final class ProgressListener implements IngestListener, AutoCloseable {
-    private final boolean enabled;
-    private ProgressBar bar;
-
-    ProgressListener(boolean enabled) {
-      this.enabled = enabled;
-    }
-
-    private synchronized void start(String task, long total, String unit) {
-      close();
-      if (enabled) {
-        bar =
-            new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(total)
-                .setUnit(" " + unit, 1)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                .showSpeed()
-                .build();
+  private static IngestListener progressOf(ConsoleProgress console) {
+    return new IngestListener() {
+      @Override
+      public void onValidationStarted(int sources) {
+        console.start("validate", sources, "files", 0);
       }
-    }
 
-    @Override
-    public void onValidationStarted(int sources) {
-      start("validate", sources, "files");
-    }
-
-    @Override
-    public synchronized void onSourceValidated(String source) {
-      if (bar != null) {
-        bar.step();
+      @Override
+      public void onSourceValidated(String source) {
+        console.stepBy(1);
       }
-    }
 
-    @Override
-    public void onSendStarted(
-        String topic, int images, long bytes, int batches, MessageLimits limits) {
-      close();
-      System.err.printf(
-          "sending %d images (%.1f MB) in %d batches to %s (%s)%n",
-          images, bytes / 1e6, batches, topic, limits);
-      start("send", images, "img");
-    }
-
-    @Override
-    public synchronized void onBatchAcknowledged(BatchReport batch) {
-      if (bar != null) {
-        bar.stepBy(batch.images());
+      @Override
+      public void onSendStarted(
+          String topic, int images, long bytes, int batches, MessageLimits limits) {
+        console.println(
+            String.format(
+                "sending %d images (%.1f MB) in %d batches to %s (%s)",
+                images, bytes / 1e6, batches, topic, limits));
+        console.start("send", images, "img", 0);
       }
-    }
 
-    @Override
-    public synchronized void close() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
+      @Override
+      public void onBatchAcknowledged(BatchReport batch) {
+        console.stepBy(batch.images());
       }
-    }
+    };
   }
 }

@@ -31,7 +31,7 @@ public final class AvroPublisher<T extends SpecificRecord> implements AutoClosea
    */
   public AvroPublisher(Map<String, Object> clientConfig, TopicSpec topic) {
     this.topic = topic.name();
-    try (Admin admin = Admin.create(adminConfig(clientConfig))) {
+    try (Admin admin = Admin.create(ClientConfigs.kafkaOnly(clientConfig))) {
       new TopicAdmin(admin).ensure(topic);
     }
     Map<String, Object> p = new HashMap<>(clientConfig);
@@ -63,18 +63,5 @@ public final class AvroPublisher<T extends SpecificRecord> implements AutoClosea
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(10));
-  }
-
-  private static Map<String, Object> adminConfig(Map<String, Object> clientConfig) {
-    // Admin warns about every producer/serde key it does not know: give it only what is not ours.
-    Map<String, Object> a = new HashMap<>(clientConfig);
-    a.keySet()
-        .removeIf(
-            k ->
-                k.startsWith("schema.registry.")
-                    || k.startsWith("basic.auth.")
-                    || k.equals("auto.register.schemas")
-                    || k.equals("specific.avro.reader"));
-    return a;
   }
 }

@@ -6,15 +6,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.hptstream.checkpoint.CheckpointException;
 import org.hptstream.data.ImageSet;
 import org.hptstream.data.ImageSets;
 import org.hptstream.moco.NonFiniteLossException;
 import org.hptstream.model.WeightLoadException;
+import org.hptstream.progress.ConsoleProgress;
 import org.hptstream.strategy.Strategy;
 import org.hptstream.topics.SafeNames;
 import org.hptstream.topics.SafeNames.Kind;
@@ -145,8 +142,8 @@ public final class PretrainCommand implements Callable<Integer> {
               }
             });
     Runtime.getRuntime().addShutdownHook(hook);
-    try (ProgressListener progress = new ProgressListener(!noProgress, err)) {
-      job.addListener(progress);
+    try (ConsoleProgress progress = new ConsoleProgress(!noProgress, err)) {
+      job.addListener(progressOf(progress, err));
       PretrainJob.Result r = job.run(request);
       progress.close();
       err.printf(
@@ -220,63 +217,37 @@ public final class PretrainCommand implements Callable<Integer> {
   }
 
   /** Progress bar on stderr: step, loss, lr, images/s, collapse indicator, ETA. */
-  private static final class ProgressListener implements TrainingListener, AutoCloseable {
-    private final boolean enabled;
-    private final PrintStream err;
-    private ProgressBar bar;
-
-    ProgressListener(boolean enabled, PrintStream err) {
-      this.enabled = enabled;
-      this.err = err;
-    }
-
-    @Override
-    public synchronized void onStart(JobStart s) {
-      err.printf(
-          "hpt pretrain: %s on %s, batch %d, steps %d..%d%n",
-          s.strategy(), s.device(), s.batchSize(), s.firstStep(), s.totalSteps());
-      if (enabled) {
-        bar =
-            new ProgressBarBuilder()
-                .setTaskName(s.strategy())
-                .setInitialMax(s.totalSteps())
-                .setUnit(" steps", 1)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(err))
-                .startsFrom(s.firstStep(), java.time.Duration.ZERO)
-                .build();
+  private static TrainingListener progressOf(ConsoleProgress console, PrintStream err) {
+    return new TrainingListener() {
+      @Override
+      public void onStart(JobStart s) {
+        err.printf(
+            "hpt pretrain: %s on %s, batch %d, steps %d..%d%n",
+            s.strategy(), s.device(), s.batchSize(), s.firstStep(), s.totalSteps());
+        console.start(s.strategy(), s.totalSteps(), "steps", s.firstStep());
       }
-    }
 
-    @Override
-    public synchronized void onStep(StepReport r) {
-      String msg =
-          String.format(
-              Locale.ROOT,
-              "loss %.3f lr %.2e %.0f img/s std %.3f",
-              r.loss(),
-              r.lr(),
-              r.imagesPerSecond(),
-              r.featureStd());
-      if (bar != null) {
-        bar.stepTo(r.step());
-        bar.setExtraMessage(msg);
-      } else if (r.step() % 50 == 0 || r.step() == r.totalSteps()) {
-        err.printf("step %d/%d %s eta %ds%n", r.step(), r.totalSteps(), msg, r.eta().toSeconds());
+      @Override
+      public void onStep(StepReport r) {
+        String msg =
+            String.format(
+                Locale.ROOT,
+                "loss %.3f lr %.2e %.0f img/s std %.3f",
+                r.loss(),
+                r.lr(),
+                r.imagesPerSecond(),
+                r.featureStd());
+        if (console.showsBar()) {
+          console.stepTo(r.step(), msg);
+        } else if (r.step() % 50 == 0 || r.step() == r.totalSteps()) {
+          err.printf("step %d/%d %s eta %ds%n", r.step(), r.totalSteps(), msg, r.eta().toSeconds());
+        }
       }
-    }
 
-    @Override
-    public synchronized void onCheckpoint(long step, Path dir) {
-      if (bar == null) err.printf("checkpoint at step %d: %s%n", step, dir);
-    }
-
-    @Override
-    public synchronized void close() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
+      @Override
+      public void onCheckpoint(long step, Path dir) {
+        if (!console.showsBar()) err.printf("checkpoint at step %d: %s%n", step, dir);
       }
-    }
+    };
   }
 }

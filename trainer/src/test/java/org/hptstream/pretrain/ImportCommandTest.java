@@ -31,8 +31,9 @@ import picocli.CommandLine;
  * job on grey Fashion-MNIST starts from it, and bad input is refused without writing anything.
  */
 class ImportCommandTest {
-  private static final Path FIXTURE =
-      Path.of("..", "core", "src", "test", "resources", "fixtures", "resnet18-w4-small.npz");
+  /** A copy of core's fixture: a module's tests read only their own resources. */
+  private static final Path FIXTURE = resource("/fixtures/resnet18-w4-small.npz");
+
   private static final String ARCH = "resnet18-w4-small";
 
   @TempDir Path tmp;
@@ -285,5 +286,13 @@ class ImportCommandTest {
   private static String sha256(Path file) throws Exception {
     return HexFormat.of()
         .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
+  private static Path resource(String name) {
+    try {
+      return Path.of(ImportCommandTest.class.getResource(name).toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

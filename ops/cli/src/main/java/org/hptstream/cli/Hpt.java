@@ -10,12 +10,12 @@ import picocli.CommandLine.Command;
 @Command(
     name = "hpt",
     mixinStandardHelpOptions = true,
-    versionProvider = Hpt.Version.class,
+    versionProvider = BuildInfo.class,
     description = "HPT Stream: continual self-supervised pretraining on Kafka image streams.",
     subcommands = {
       CommandLine.HelpCommand.class,
       org.hptstream.ingest.IngestCommand.class,
-      org.hptstream.stack.StackCommand.class,
+      StackCommand.class,
       org.hptstream.pretrain.PretrainCommand.class,
       org.hptstream.pretrain.ImportCommand.class,
       org.hptstream.evaluation.EvaluateCommand.class,
@@ -37,13 +37,5 @@ public final class Hpt implements Runnable {
   /** The full command tree; tests build it the same way the launcher does. */
   public static CommandLine newCommandLine() {
     return new CommandLine(new Hpt());
-  }
-
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = Hpt.class.getPackage().getImplementationVersion();
-      return new String[] {"hpt " + (v == null ? "dev" : v)};
-    }
   }
 }

@@ -81,7 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--work-dir",
-      description = "Inputs, checkpoints and feature cache (default: <repo>/.hpt/demo).")
+      description = "Inputs, checkpoints and feature cache (default: $HPT_HOME/demo).")
   Path workDir;
 
   @Option(
@@ -144,7 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   private int run(PrintStream out) throws IOException, InvalidInputException, InterruptedException {
     long t0 = System.nanoTime();
-    Path work = workDir != null ? workDir : HptPaths.requireHome().resolve(".hpt").resolve("demo");
+    Path work = workDir != null ? workDir : HptPaths.home().resolve("demo");
     Files.createDirectories(work);
 
     Map<String, Object> clients = clients(out);

@@ -37,7 +37,7 @@ class ComposeEnvironmentTest {
 
   @Test
   void composeServicesSetOnlyEnvironmentVariablesTheCliReads() throws Exception {
-    Path compose = HptPaths.requireHome().resolve("docker-compose.yml");
+    Path compose = HptPaths.requireRepo().resolve("docker-compose.yml");
     assertThat(compose).isRegularFile();
 
     run(List.of("config", "-q"), compose); // validates the file (no engine needed)
@@ -75,7 +75,7 @@ class ComposeEnvironmentTest {
   /** The hpt tool services' commands are valid {@code hpt} command lines (options, arity). */
   @Test
   void toolServicesRunCommandsTheCliAccepts() throws Exception {
-    Path compose = HptPaths.requireHome().resolve("docker-compose.yml");
+    Path compose = HptPaths.requireRepo().resolve("docker-compose.yml");
     JsonNode services =
         new ObjectMapper(new YAMLFactory())
             .readTree(run(List.of("config"), compose))

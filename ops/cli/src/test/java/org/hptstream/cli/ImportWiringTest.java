@@ -15,10 +15,10 @@ class ImportWiringTest {
   @TempDir Path tmp;
 
   @Test
-  void importThroughTheRootCommandPrintsACheckpointDirectory() {
-    Path fixture =
-        Path.of(
-            "..", "..", "core", "src", "test", "resources", "fixtures", "resnet18-w4-small.npz");
+  void importThroughTheRootCommandPrintsACheckpointDirectory() throws Exception {
+    // torchvision-named weights of a small ResNet-18 (ops/tools/make_test_fixtures.py), a copy of
+    // core's fixture: a module's tests read only their own resources.
+    Path fixture = Path.of(getClass().getResource("/fixtures/resnet18-w4-small.npz").toURI());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine hpt = Hpt.newCommandLine();

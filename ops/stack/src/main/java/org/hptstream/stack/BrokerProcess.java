@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +26,8 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real Kafka broker as its own process: one combined broker+controller KRaft node on 127.0.0.1,
- * run from the jars that the build copies into {@code ops/stack/target/kafka-libs}, in a session of
- * its own so that it outlives the command that started it.
+ * run from the jars {@link KafkaLibs} finds (a distribution's {@code lib/broker}, a checkout's
+ * build output), in a session of its own so that it outlives the command that started it.
  */
 public final class BrokerProcess implements AutoCloseable {
 
@@ -157,16 +158,25 @@ public final class BrokerProcess implements AutoCloseable {
    * Asks whatever serves {@code bootstrapServers} for its cluster id; empty if no broker answers.
    */
   public static Optional<String> askClusterId(String bootstrapServers, Duration timeout) {
+    return askClusterId(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), timeout);
+  }
+
+  /**
+   * Like {@link #askClusterId(String, Duration)} for a cluster that needs client settings (TLS,
+   * SASL): {@code kafkaConfig} holds Kafka client keys only, {@code bootstrap.servers} included.
+   */
+  public static Optional<String> askClusterId(Map<String, ?> kafkaConfig, Duration timeout) {
+    String bootstrapServers =
+        String.valueOf(kafkaConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
     if (!anyAccepts(bootstrapServers)) {
       return Optional.empty(); // no listener at all: skip the Admin client's retries until timeout
     }
     int ms = (int) timeout.toMillis();
-    Map<String, Object> config =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms,
-            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+    Map<String, Object> config = new HashMap<>(kafkaConfig);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
     try (Admin admin = Admin.create(config)) {
       return Optional.of(
           admin

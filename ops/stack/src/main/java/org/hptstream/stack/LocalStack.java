@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -31,7 +32,7 @@ public final class LocalStack {
   private static final String PORTS_FILE = "stack.properties";
 
   /**
-   * @param dataDir where everything lives (default {@code <repo>/.hpt/stack})
+   * @param dataDir where everything lives (default {@link #defaultDataDir()})
    * @param kafkaPort client port of the broker on 127.0.0.1
    * @param controllerPort KRaft controller port on 127.0.0.1
    * @param registryPort HTTP port of the registry on 127.0.0.1
@@ -97,9 +98,9 @@ public final class LocalStack {
       }
     }
 
-    /** {@code <repo>/.hpt/stack} (git-ignored), or {@code ./.hpt/stack} outside a checkout. */
+    /** {@code stack} in {@link HptPaths#home()} ({@code <repo>/.hpt/stack} in a checkout). */
     public static Path defaultDataDir() {
-      return HptPaths.home().orElse(Path.of("").toAbsolutePath()).resolve(".hpt").resolve("stack");
+      return HptPaths.home().resolve("stack");
     }
 
     public String bootstrapServers() {
@@ -149,11 +150,21 @@ public final class LocalStack {
 
   /** Asks a broker and a registry whether they answer; starts and stops nothing. */
   public static Status status(String bootstrapServers, String registryUrl) {
+    return status(Map.of("bootstrap.servers", bootstrapServers), registryUrl, null);
+  }
+
+  /**
+   * Like {@link #status(String, String)} for any cluster: {@code kafkaConfig} holds Kafka client
+   * settings ({@code bootstrap.servers}, TLS, SASL), {@code registryUserInfo} the registry's basic
+   * auth {@code user:password} or null.
+   */
+  public static Status status(
+      Map<String, ?> kafkaConfig, String registryUrl, String registryUserInfo) {
     return new Status(
-        bootstrapServers,
-        BrokerProcess.askClusterId(bootstrapServers, PROBE),
+        String.valueOf(kafkaConfig.get("bootstrap.servers")),
+        BrokerProcess.askClusterId(kafkaConfig, PROBE),
         registryUrl,
-        RegistryProcess.answers(registryUrl));
+        RegistryProcess.answers(registryUrl, registryUserInfo));
   }
 
   /** Status of this stack's own endpoints. */

@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Apicurio Registry uber-jar, built once per machine by {@code ops/registry/build.sh} into the
- * cache ({@code $HPT_CACHE/registry/}) and reused by every checkout afterwards.
+ * The Apicurio Registry uber-jar. A distribution ships it in {@code lib/registry/}; in a source
+ * checkout {@code ops/registry/build.sh} builds it once per machine into the cache ({@code
+ * $HPT_CACHE/registry/}), reused by every checkout afterwards.
  */
 public final class RegistryJar {
 
@@ -18,9 +19,15 @@ public final class RegistryJar {
 
   private RegistryJar() {}
 
-  /** Where the jar is (or will be after a build). */
+  /** The jar's file name. */
+  public static final String FILE_NAME = "apicurio-registry-" + VERSION + ".jar";
+
+  /** Where the jar is (or, in a source checkout, will be after a build). */
   public static Path path() {
-    return HptPaths.cache().resolve("registry").resolve("apicurio-registry-" + VERSION + ".jar");
+    return HptPaths.install()
+        .map(dir -> dir.resolve("lib").resolve("registry"))
+        .orElse(HptPaths.cache().resolve("registry"))
+        .resolve(FILE_NAME);
   }
 
   /**
@@ -33,7 +40,13 @@ public final class RegistryJar {
     if (Files.isRegularFile(jar)) {
       return jar;
     }
-    Path script = HptPaths.requireHome().resolve("ops/registry/build.sh");
+    if (HptPaths.install().isPresent()) {
+      throw new StackException(
+          "the installation lacks the registry jar "
+              + jar
+              + ": it is incomplete, unpack the hpt archive again");
+    }
+    Path script = HptPaths.requireRepo().resolve("ops/registry/build.sh");
     if (!Files.isRegularFile(script)) {
       throw new StackException(
           "registry jar " + jar + " is missing and there is no " + script + " to build it");

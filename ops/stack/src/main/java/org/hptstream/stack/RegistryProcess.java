@@ -5,9 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -80,14 +82,26 @@ public final class RegistryProcess implements AutoCloseable {
 
   /** Whether a Confluent-compatible registry answers at {@code url} (GET {@code /subjects}). */
   public static boolean answers(String url) {
-    HttpRequest request =
+    return answers(url, null);
+  }
+
+  /**
+   * Like {@link #answers(String)}, with HTTP basic auth when {@code userInfo} ({@code
+   * user:password}) is not null.
+   */
+  public static boolean answers(String url, String userInfo) {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(stripSlash(url) + "/subjects"))
             .timeout(Duration.ofSeconds(3))
-            .GET()
-            .build();
+            .GET();
+    if (userInfo != null && !userInfo.isBlank()) {
+      request.header(
+          "Authorization",
+          "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+    }
     try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException | IllegalArgumentException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

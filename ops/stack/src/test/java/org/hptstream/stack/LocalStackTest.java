@@ -50,7 +50,7 @@ class LocalStackTest {
     stack = new LocalStack(config);
 
     // `up` from its own JVM, like `hpt stack up`: the stack must outlive that JVM.
-    Process cli = runCli(config, "up");
+    Process cli = runCli(config);
     // A concurrent `up` waits for the processes being started instead of starting its own.
     await()
         .atMost(Duration.ofMinutes(3))
@@ -63,7 +63,7 @@ class LocalStackTest {
     assertThat(cli.waitFor(5, TimeUnit.MINUTES)).isTrue();
     String cliOut = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(cli.exitValue()).as(cliOut).isZero();
-    assertThat(cliOut).contains("export HPT_BOOTSTRAP_SERVERS=" + config.bootstrapServers());
+    assertThat(cliOut).contains(" at " + config.bootstrapServers());
     assertThat(stack.status().allAnswer()).isTrue();
     // Later commands without port options find the ports of that `up`.
     assertThat(LocalStack.Config.resolve(dir, null, null, null, config.timeout()))
@@ -129,19 +129,18 @@ class LocalStackTest {
     assertThat(dir.resolve("kafka.pid")).doesNotExist();
   }
 
-  private Process runCli(LocalStack.Config config, String command) throws IOException {
+  private Process runCli(LocalStack.Config config) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Dhpt.home=" + HptPaths.requireHome());
+    cmd.add("-Dhpt.repo=" + HptPaths.requireRepo());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), UpInOwnJvm.class.getName()));
     cmd.addAll(
         List.of(
-            "-cp", System.getProperty("java.class.path"), StackCommand.class.getName(), command));
-    cmd.addAll(
-        List.of(
-            "--data-dir", config.dataDir().toString(),
-            "--kafka-port", String.valueOf(config.kafkaPort()),
-            "--controller-port", String.valueOf(config.controllerPort()),
-            "--registry-port", String.valueOf(config.registryPort())));
+            config.dataDir().toString(),
+            String.valueOf(config.kafkaPort()),
+            String.valueOf(config.controllerPort()),
+            String.valueOf(config.registryPort()),
+            String.valueOf(config.timeout().toSeconds())));
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 

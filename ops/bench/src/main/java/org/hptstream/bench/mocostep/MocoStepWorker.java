@@ -1,3 +1,5 @@
+package org.hptstream.bench.mocostep;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -5,31 +7,41 @@ import ai.djl.ndarray.types.Shape;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.util.Random;
-import org.hptstream.model.ResNetConfig;
 import org.hptstream.moco.MocoConfig;
 import org.hptstream.moco.MocoModel;
 import org.hptstream.moco.MocoTrainer;
+import org.hptstream.model.ResNetConfig;
 import org.hptstream.optim.Sgd;
 
 /**
- * Our side of ops/bench/moco-step: MoCo v2 with a small-image ResNet-18 (width 64, 512-512-128 head,
- * K 4096) in DJL. Line protocol on stdin: "step B N" times N training steps at batch B on fresh random
- * views, "feat B N" N forward-only feature extractions (backbone, eval mode, no autograd); each
- * answers "wall cpu": seconds per call (median of N), wall clock and CPU time of the computing
- * thread (with one libtorch thread all compute runs on it; robust when the box is oversubscribed). Views are made before the timer starts, as
- * in the PyTorch worker, so both time the same work.
+ * Our side of ops/bench/moco-step: MoCo v2 with a small-image ResNet-18 (width 64, 512-512-128
+ * head, K 4096) in DJL. Line protocol on stdin: "step B N" times N training steps at batch B on
+ * fresh random views, "feat B N" N forward-only feature extractions (backbone, eval mode, no
+ * autograd); each answers "wall cpu": seconds per call (median of N), wall clock and CPU time of
+ * the computing thread (with one libtorch thread all compute runs on it; robust when the box is
+ * oversubscribed). Views are made before the timer starts, as in the PyTorch worker, so both time
+ * the same work.
  */
 public class MocoStepWorker {
-  static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+  static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   public static void main(String[] args) throws Exception {
     int size = Integer.parseInt(args[0]);
     Engine.getInstance().setRandomSeed(0);
     try (NDManager root = NDManager.newBaseManager()) {
-      MocoModel model = new MocoModel(root, new ResNetConfig(18, 64, true, 3), new MocoConfig(128, 4096, 0.999, 0.2), new Random(0));
-      Sgd sgd = Sgd.builder().momentum(0.9)
-          .group("backbone", model.query().backboneParameters(), 1, 1e-4)
-          .group("head", prefixed(model.query().headParameters()), 1, 1e-4).build();
+      MocoModel model =
+          new MocoModel(
+              root,
+              new ResNetConfig(18, 64, true, 3),
+              new MocoConfig(128, 4096, 0.999, 0.2),
+              new Random(0));
+      Sgd sgd =
+          Sgd.builder()
+              .momentum(0.9)
+              .group("backbone", model.query().backboneParameters(), 1, 1e-4)
+              .group("head", prefixed(model.query().headParameters()), 1, 1e-4)
+              .build();
       MocoTrainer trainer = new MocoTrainer(model, null, sgd, 0);
       System.out.println("ready");
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in));

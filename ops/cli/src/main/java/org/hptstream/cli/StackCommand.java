@@ -1,8 +1,14 @@
-package org.hptstream.stack;
+package org.hptstream.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.hptstream.clients.ClientConfigs;
+import org.hptstream.clients.ClientOptions;
+import org.hptstream.registry.RegistryConfig;
+import org.hptstream.stack.LocalStack;
+import org.hptstream.stack.StackException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,16 +29,11 @@ public final class StackCommand implements Runnable {
     spec.commandLine().usage(System.err);
   }
 
-  /** Runs {@code stack} on its own (same as {@code hpt stack ...}). */
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new StackCommand()).execute(args));
-  }
-
   /** Where the stack lives and which ports it binds. */
   static final class Where {
     @Option(
         names = "--data-dir",
-        description = "Data and logs of the stack (default: <repo>/.hpt/stack).")
+        description = "Data and logs of the stack (default: $HPT_HOME/stack; see `hpt --version`).")
     Path dataDir;
 
     @Option(
@@ -112,23 +113,20 @@ public final class StackCommand implements Runnable {
       name = "status",
       mixinStandardHelpOptions = true,
       description =
-          "Say what answers where. Exit code 0 when both broker and registry answer, else 1.")
+          "Say whether a broker and a registry answer (the local stack's, or any cluster named by the"
+              + " connection options). Exit code 0 when both answer, else 1.")
   static final class StatusCmd implements Callable<Integer> {
-    @Option(
-        names = "--bootstrap-servers",
-        defaultValue = "${env:HPT_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-        description = "Kafka to ask (env HPT_BOOTSTRAP_SERVERS; default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
-    @Option(
-        names = "--schema-registry-url",
-        defaultValue = "${env:HPT_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
-        description = "Registry to ask (env HPT_SCHEMA_REGISTRY_URL; default: ${DEFAULT-VALUE}).")
-    String registryUrl;
+    @CommandLine.Mixin ClientOptions client = new ClientOptions();
 
     @Override
     public Integer call() {
-      LocalStack.Status status = LocalStack.status(bootstrapServers, registryUrl);
+      Map<String, Object> config = client.clientConfig();
+      Object userInfo = config.get(RegistryConfig.USER_INFO);
+      LocalStack.Status status =
+          LocalStack.status(
+              ClientConfigs.kafkaOnly(config),
+              client.schemaRegistryUrl(),
+              userInfo == null ? null : userInfo.toString());
       status.describe().forEach(System.out::println);
       return status.allAnswer() ? 0 : 1;
     }

@@ -1,0 +1,2 @@
+/** {@code ops/bench/ingest}: ingest throughput against Kafka's ProducerPerformance. */
+package org.hptstream.bench.ingest;
