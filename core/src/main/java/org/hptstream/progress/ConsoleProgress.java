@@ -33,20 +33,21 @@ public final class ConsoleProgress implements AutoCloseable {
    * @param total units when done
    * @param unit name of one unit ("files", "steps")
    * @param from units already done (a resumed job)
+   * @param showSpeed show units per second (off when the caller's message has a better rate)
    */
-  public synchronized void start(String task, long total, String unit, long from) {
+  public synchronized void start(
+      String task, long total, String unit, long from, boolean showSpeed) {
     close();
     if (bars) {
-      bar =
+      ProgressBarBuilder builder =
           new ProgressBarBuilder()
               .setTaskName(task)
               .setInitialMax(total)
               .setUnit(" " + unit, 1)
               .setStyle(ProgressBarStyle.ASCII)
               .setConsumer(new ConsoleProgressBarConsumer(out))
-              .startsFrom(from, Duration.ZERO)
-              .showSpeed()
-              .build();
+              .startsFrom(from, Duration.ZERO);
+      bar = (showSpeed ? builder.showSpeed() : builder).build();
     }
   }
 

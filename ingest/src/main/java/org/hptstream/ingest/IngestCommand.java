@@ -140,7 +140,7 @@ public final class IngestCommand implements Callable<Integer> {
     return new IngestListener() {
       @Override
       public void onValidationStarted(int sources) {
-        console.start("validate", sources, "files", 0);
+        console.start("validate", sources, "files", 0, true);
       }
 
       @Override
@@ -155,7 +155,7 @@ public final class IngestCommand implements Callable<Integer> {
             String.format(
                 "sending %d images (%.1f MB) in %d batches to %s (%s)",
                 images, bytes / 1e6, batches, topic, limits));
-        console.start("send", images, "img", 0);
+        console.start("send", images, "img", 0, true);
       }
 
       @Override

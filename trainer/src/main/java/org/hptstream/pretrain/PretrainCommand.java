@@ -224,7 +224,7 @@ public final class PretrainCommand implements Callable<Integer> {
         err.printf(
             "hpt pretrain: %s on %s, batch %d, steps %d..%d%n",
             s.strategy(), s.device(), s.batchSize(), s.firstStep(), s.totalSteps());
-        console.start(s.strategy(), s.totalSteps(), "steps", s.firstStep());
+        console.start(s.strategy(), s.totalSteps(), "steps", s.firstStep(), false);
       }
 
       @Override
