@@ -126,6 +126,19 @@ public final class PretrainSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs step {@link #step()} on views made elsewhere (float [B,3,S,S], normalised; e.g. the fixed
+   * tensors of a parity check against another implementation) and advances; temporaries belong to
+   * the views' manager.
+   */
+  public MocoTrainer.StepResult runStepOnViews(NDArray queryView, NDArray keyView) {
+    if (sgd == null)
+      throw new IllegalStateException(strategy.cliName() + " trains nothing: no step on views");
+    MocoTrainer.StepResult r = trainer.trainOnViews(queryView, keyView, step, lr());
+    step++;
+    return r;
+  }
+
   /** Learning rate of the next step (0 for a recalibration job). */
   public double lr() {
     return sgd == null ? 0 : schedule.lr(step);
