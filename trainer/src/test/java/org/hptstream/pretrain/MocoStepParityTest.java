@@ -22,6 +22,7 @@ import org.hptstream.model.ResNet;
 import org.hptstream.model.TorchvisionWeights;
 import org.hptstream.optim.Sgd;
 import org.hptstream.strategy.Strategy;
+import org.hptstream.testkit.PythonReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,6 +101,7 @@ class MocoStepParityTest {
       }
       TorchvisionWeights.writeNpz(in, dir.resolve("in.npz"));
       PythonReference.run(
+          getClass(),
           dir,
           "parity/moco_v2_step.py",
           List.of(

@@ -1,7 +1,6 @@
-package org.hptstream.pretrain;
+package org.hptstream.testkit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,21 +12,23 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a PyTorch reference script of this module's test resources with Debian's {@code
- * /usr/bin/python3} (python3-torch, python3-torchvision): a test dependency, so a missing one fails
- * the test instead of skipping it.
+ * Runs a PyTorch reference script of a test's own resources with Debian's {@code /usr/bin/python3}
+ * (python3-torch, python3-torchvision: test dependencies, so a missing one fails the test instead
+ * of skipping it).
  */
-final class PythonReference {
+public final class PythonReference {
   private PythonReference() {}
 
   /**
-   * Copies resource {@code script} into {@code dir}, runs it with {@code args} and returns its
-   * stdout; fails the test on a non-zero exit, with stderr.
+   * Copies resource {@code script} of {@code owner}'s module into {@code dir}, runs it with {@code
+   * args} and returns its stdout.
+   *
+   * @throws AssertionError on a non-zero exit (with stderr) or after 10 minutes
    */
-  static String run(Path dir, String script, List<String> args) {
+  public static String run(Class<?> owner, Path dir, String script, List<String> args) {
     try {
       Path file = dir.resolve(Path.of(script).getFileName().toString());
-      try (InputStream in = PythonReference.class.getResourceAsStream("/" + script)) {
+      try (InputStream in = owner.getResourceAsStream("/" + script)) {
         if (in == null) throw new IllegalStateException("missing test resource " + script);
         Files.copy(in, file);
       }
@@ -37,11 +38,16 @@ final class PythonReference {
       Process p =
           new ProcessBuilder(cmd)
               .redirectError(err.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("%s finished", script).isTrue();
-      assertThat(p.exitValue()).as("%s exit; stderr:%n%s", script, Files.readString(err)).isZero();
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError(script + " did not finish in 10 minutes");
+      }
+      if (p.exitValue() != 0)
+        throw new AssertionError(
+            script + " exited with " + p.exitValue() + "; stderr:\n" + Files.readString(err));
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
