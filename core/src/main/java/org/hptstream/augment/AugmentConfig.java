@@ -101,6 +101,46 @@ public record AugmentConfig(
         sigmaMax);
   }
 
+  /** A copy with another smallest crop area fraction. */
+  public AugmentConfig withScaleMin(double s) {
+    return new AugmentConfig(
+        size,
+        s,
+        scaleMax,
+        ratioMin,
+        ratioMax,
+        flipP,
+        jitterP,
+        brightness,
+        contrast,
+        saturation,
+        hue,
+        grayP,
+        blurP,
+        sigmaMin,
+        sigmaMax);
+  }
+
+  /** A copy with another blur probability. */
+  public AugmentConfig withBlurP(double p) {
+    return new AugmentConfig(
+        size,
+        scaleMin,
+        scaleMax,
+        ratioMin,
+        ratioMax,
+        flipP,
+        jitterP,
+        brightness,
+        contrast,
+        saturation,
+        hue,
+        grayP,
+        p,
+        sigmaMin,
+        sigmaMax);
+  }
+
   /** The same augmentation at another output size; the blur sigma (in pixels) scales with it. */
   public AugmentConfig withSize(int newSize) {
     double f = newSize / (double) size;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.hptstream.checkpoint.CheckpointException;
+import org.hptstream.data.ChannelStats;
 import org.hptstream.data.ImageSet;
 import org.hptstream.data.ImageSets;
 import org.hptstream.features.FeatureCache;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-      "Evaluate a checkpoint's backbone: linear probe, kNN, representation health, semi-supervised fine-tuning, "
+      "Evaluate a checkpoint's backbone (or, with --random-init, a seeded random network): linear probe, kNN, representation health, semi-supervised fine-tuning, "
           + "domain transfer (core/METHOD.md in the source, docs/METHOD.md in the distribution).",
       "Labelled data: an IDX image file (its labels file is found next to it, or give --*-labels), or a folder "
           + "with one subfolder per class.",
@@ -44,9 +45,24 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--checkpoint"},
-      required = true,
-      description = "Checkpoint directory (holds manifest.json).")
+      description = "Checkpoint directory (holds manifest.json). Or --random-init.")
   Path checkpoint;
+
+  @Option(
+      names = "--random-init",
+      paramLabel = "ARCH",
+      description =
+          "Evaluate a seeded random network of this architecture (e.g. resnet18-w16-small) instead"
+              + " of a checkpoint: the random-initialisation row every gain is read against. It is"
+              + " exactly the network a TARGET job with --init-seed starts from, normalised with"
+              + " --train's own pixel statistics.")
+  String randomInit;
+
+  @Option(
+      names = "--init-seed",
+      defaultValue = "0",
+      description = "Seed of the --random-init network (default ${DEFAULT-VALUE}).")
+  long initSeed;
 
   @Option(
       names = "--arch",
@@ -173,6 +189,9 @@ public final class EvaluateCommand implements Callable<Integer> {
           ps.add(parsed);
         }
       }
+      if ((checkpoint == null) == (randomInit == null)) {
+        throw new IllegalArgumentException("give exactly one of --checkpoint and --random-init");
+      }
       config = config();
       data =
           new EvaluationData(
@@ -189,23 +208,45 @@ public final class EvaluateCommand implements Callable<Integer> {
       try {
         ResNetConfig expected = arch == null ? null : ResNetConfig.parse(arch);
         int own = data.train().height();
-        CheckpointLoader.Loaded loaded =
-            CheckpointLoader.load(
-                checkpoint,
-                expected,
-                (manifest, norm) -> {
-                  // Evaluate at the size the backbone was trained at, unless told otherwise.
-                  long trained = manifest.scalars().getOrDefault("image_size", (long) own);
-                  int size = imageSize != null ? imageSize : Math.toIntExact(trained);
-                  return size == own && imageSize == null
-                      ? EvaluatedBackbone.Transforms.nativeSize(size, norm)
-                      : EvaluatedBackbone.Transforms.paper(size, norm);
-                },
-                manager);
-        err.println("hpt evaluate: " + loaded.verified().summary());
-        err.println("hpt evaluate: " + loaded.loaded().summary());
+        EvaluatedBackbone backbone;
+        if (randomInit != null) {
+          ResNetConfig a = ResNetConfig.parse(randomInit);
+          if (expected != null && !expected.equals(a)) {
+            throw new IllegalArgumentException(
+                "--random-init " + a.id() + " contradicts --arch " + expected.id());
+          }
+          int size = imageSize != null ? imageSize : own;
+          backbone =
+              EvaluatedBackbone.randomInit(
+                  a,
+                  initSeed,
+                  data.train().channelStats().expandTo(a.inChannels()),
+                  norm -> transforms(size, own, norm),
+                  manager);
+          err.println(
+              "hpt evaluate: random init "
+                  + backbone.checkpointId()
+                  + " (no checkpoint; the start of a TARGET job with seed "
+                  + initSeed
+                  + ")");
+        } else {
+          CheckpointLoader.Loaded loaded =
+              CheckpointLoader.load(
+                  checkpoint,
+                  expected,
+                  (manifest, norm) -> {
+                    // Evaluate at the size the backbone was trained at, unless told otherwise.
+                    long trained = manifest.scalars().getOrDefault("image_size", (long) own);
+                    return transforms(
+                        imageSize != null ? imageSize : Math.toIntExact(trained), own, norm);
+                  },
+                  manager);
+          err.println("hpt evaluate: " + loaded.verified().summary());
+          err.println("hpt evaluate: " + loaded.loaded().summary());
+          backbone = loaded.backbone();
+        }
         Evaluator evaluator = new Evaluator(config, manager, new FeatureCache(cacheDir));
-        results = evaluator.evaluate(loaded.backbone(), data, ps);
+        results = evaluator.evaluate(backbone, data, ps);
       } catch (IllegalArgumentException | CheckpointException | WeightLoadException e) {
         err.println("hpt evaluate: bad input, nothing written: " + e.getMessage());
         return 2;
@@ -222,6 +263,13 @@ public final class EvaluateCommand implements Callable<Integer> {
       err.println("hpt evaluate: failed: " + e);
       return 1;
     }
+  }
+
+  /** Images at their own size when that is the evaluation size and none was asked; else resized. */
+  private EvaluatedBackbone.Transforms transforms(int size, int own, ChannelStats norm) {
+    return size == own && imageSize == null
+        ? EvaluatedBackbone.Transforms.nativeSize(size, norm)
+        : EvaluatedBackbone.Transforms.paper(size, norm);
   }
 
   private EvaluationConfig config() {

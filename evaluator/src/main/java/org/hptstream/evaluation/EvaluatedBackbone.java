@@ -2,13 +2,19 @@ package org.hptstream.evaluation;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.security.MessageDigest;
 import java.util.Objects;
+import java.util.function.Function;
 import org.hptstream.augment.AugmentConfig;
 import org.hptstream.augment.BatchAugmenter;
 import org.hptstream.augment.EvalTransform;
 import org.hptstream.data.ChannelStats;
+import org.hptstream.data.Sha256;
 import org.hptstream.features.ImageTransform;
+import org.hptstream.model.RandomInit;
 import org.hptstream.model.ResNet;
+import org.hptstream.model.ResNetConfig;
 import org.hptstream.model.TorchvisionWeights;
 
 /**
@@ -71,6 +77,34 @@ public record EvaluatedBackbone(
       ImageTransform t = ImageTransform.normalizeOnly(norm);
       return new Transforms("native", t, t);
     }
+  }
+
+  /**
+   * A seeded random network of {@code arch}, evaluated without a checkpoint: exactly the backbone a
+   * TARGET job with {@code seed} starts from (core's {@link RandomInit}), so every gain is read
+   * against it. Its id is {@code random-<arch>-seed<seed>}; its hash is the SHA-256 of its tensors.
+   *
+   * @param norm the normalisation to evaluate with (a random net was trained on nothing: the data's
+   *     own statistics, as a TARGET job would use)
+   */
+  public static EvaluatedBackbone randomInit(
+      ResNetConfig arch,
+      long seed,
+      ChannelStats norm,
+      Function<ChannelStats, Transforms> transforms,
+      NDManager manager) {
+    ResNet net = RandomInit.backbone(arch, seed, manager);
+    MessageDigest digest = Sha256.digest();
+    for (Parameter p : net.backboneParameters().values()) {
+      digest.update(p.getArray().toByteArray());
+    }
+    return new EvaluatedBackbone(
+        randomInitId(arch, seed), Sha256.hex(digest), net, norm, transforms.apply(norm));
+  }
+
+  /** The id of {@link #randomInit}'s backbone: {@code random-<arch>-seed<seed>}. */
+  public static String randomInitId(ResNetConfig arch, long seed) {
+    return "random-" + arch.id() + "-seed" + seed;
   }
 
   /**

@@ -108,6 +108,46 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void evaluatesASeededRandomNetworkWithoutACheckpoint() {
+    String[] base = {
+      "--train",
+      FashionMnist.trainImages().toString(),
+      "--test",
+      FashionMnist.testImages().toString(),
+      "--limit",
+      "500",
+      "--steps",
+      "20",
+      "--protocol",
+      "linear",
+      "--json",
+      "--random-init",
+      "resnet18-w8-small-in1"
+    };
+    List<String> hashes = new ArrayList<>();
+    for (String seed : List.of("3", "3", "4")) {
+      List<String> a = new ArrayList<>(Arrays.asList(base));
+      a.addAll(List.of("--init-seed", seed));
+      Run r = run(a.toArray(String[]::new));
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.err()).contains("random init random-resnet18-w8-small-in1-seed" + seed);
+      Provenance p = ResultFormat.parseJson(r.out()).get(0).provenance();
+      assertThat(p.checkpointId()).isEqualTo("random-resnet18-w8-small-in1-seed" + seed);
+      assertThat(p.architecture()).isEqualTo("resnet18-w8-small-in1");
+      hashes.add(p.checkpointSha256());
+    }
+    // seeded: the same seed draws the same network, another seed another one
+    assertThat(hashes.get(0)).hasSize(64).isEqualTo(hashes.get(1)).isNotEqualTo(hashes.get(2));
+
+    Run both = run(args(checkpoint, FashionMnist.testImages(), "--random-init", "resnet50"));
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("exactly one of --checkpoint and --random-init");
+    List<String> neither = new ArrayList<>(Arrays.asList(base));
+    neither.subList(neither.size() - 2, neither.size()).clear();
+    assertThat(run(neither.toArray(String[]::new)).code()).isEqualTo(2);
+  }
+
+  @Test
   void checkpointOfAnotherArchitectureIsRefused() throws IOException {
     Run r = run(args(checkpoint, FashionMnist.testImages(), "--arch", "resnet50"));
     assertThat(r.code()).isEqualTo(2);

@@ -1,7 +1,6 @@
 package org.hptstream.pretrain;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,6 +13,7 @@ import org.hptstream.data.ImageSet;
 import org.hptstream.moco.MocoModel;
 import org.hptstream.moco.MocoTrainer;
 import org.hptstream.model.ParameterCopy;
+import org.hptstream.model.RandomInit;
 import org.hptstream.model.ResNetConfig;
 import org.hptstream.optim.LrSchedule;
 import org.hptstream.optim.Sgd;
@@ -70,7 +70,7 @@ public final class PretrainSession implements AutoCloseable {
     this.stats = data.channelStats();
     this.manager = device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
     try {
-      Engine.getInstance().setRandomSeed((int) (config.seed() ^ (config.seed() >>> 32)));
+      RandomInit.seedEngine(config.seed());
       Random init = AugmentRandom.forStep(config.seed(), 0, AugmentRandom.STREAM_INIT);
       this.model = new MocoModel(manager, arch, config.moco(), init);
       if (parent != null) {
@@ -124,6 +124,19 @@ public final class PretrainSession implements AutoCloseable {
       step++;
       return r;
     }
+  }
+
+  /**
+   * Runs step {@link #step()} on views made elsewhere (float [B,3,S,S], normalised; e.g. the fixed
+   * tensors of a parity check against another implementation) and advances; temporaries belong to
+   * the views' manager.
+   */
+  public MocoTrainer.StepResult runStepOnViews(NDArray queryView, NDArray keyView) {
+    if (sgd == null)
+      throw new IllegalStateException(strategy.cliName() + " trains nothing: no step on views");
+    MocoTrainer.StepResult r = trainer.trainOnViews(queryView, keyView, step, lr());
+    step++;
+    return r;
   }
 
   /** Learning rate of the next step (0 for a recalibration job). */
