@@ -193,14 +193,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             CheckpointLoader.load(
                 checkpoint,
                 expected,
-                (manifest, norm) -> {
-                  // Evaluate at the size the backbone was trained at, unless told otherwise.
-                  long trained = manifest.scalars().getOrDefault("image_size", (long) own);
-                  int size = imageSize != null ? imageSize : Math.toIntExact(trained);
-                  return size == own && imageSize == null
-                      ? EvaluatedBackbone.Transforms.nativeSize(size, norm)
-                      : EvaluatedBackbone.Transforms.paper(size, norm);
-                },
+                (manifest, norm) ->
+                    EvaluatedBackbone.Transforms.forCheckpoint(manifest, norm, own, imageSize),
                 manager);
         err.println("hpt evaluate: " + loaded.verified().summary());
         err.println("hpt evaluate: " + loaded.loaded().summary());
