@@ -300,6 +300,8 @@ public final class EvaluatorService implements AutoCloseable {
     try {
       resolver.check(e);
       LabelledSplits.Snapshot data = data(e.getDomain());
+      LOG.info(
+          "evaluating checkpoint {} of {} ({})", e.getCheckpointId(), e.getDomain(), protocols);
       List<MetricEvent> out = new ArrayList<>();
       out.addAll(
           evaluate(
