@@ -66,12 +66,12 @@ class EvaluatorServiceEndToEndTest {
         new LeaderboardConfig("lb-" + domain, tmp.resolve("lb-state"), Duration.ofMillis(200));
     try (EvaluatorApp app = EvaluatorApp.start(config, board, clients);
         AvroPublisher<CheckpointEvent> checkpoints = ServiceFixtures.checkpoints(clients)) {
-      Thread loop = new Thread(app::run, "evaluator-loop");
-      loop.start();
-      app.leaderboard().awaitRunning(Duration.ofMinutes(1));
-
-      // A good checkpoint, one whose event names a hash the files do not have, one not in the
-      // store.
+      // Queued before the loop starts, so they arrive together: a periodic checkpoint of the job
+      // (superseded by the job's final one behind it: skipped), the final one, one whose event
+      // names a hash the files do not have, one not in the store.
+      CheckpointEvent periodic = ServiceFixtures.event(store, id);
+      periodic.setKind(org.hptstream.schemas.CheckpointKind.PERIODIC);
+      checkpoints.publish(domain, periodic);
       checkpoints.publish(domain, ServiceFixtures.event(store, id));
       CheckpointEvent wrongHash = ServiceFixtures.event(store, id);
       wrongHash.getWeights().setSha256("0".repeat(64));
@@ -79,6 +79,9 @@ class EvaluatorServiceEndToEndTest {
       CheckpointEvent unknown = ServiceFixtures.event(store, id);
       unknown.setCheckpointId("f".repeat(64));
       checkpoints.publish(domain, unknown);
+      Thread loop = new Thread(app::run, "evaluator-loop");
+      loop.start();
+      app.leaderboard().awaitRunning(Duration.ofMinutes(1));
 
       await()
           .atMost(Duration.ofMinutes(3))
@@ -139,6 +142,7 @@ class EvaluatorServiceEndToEndTest {
               .body();
       assertThat(prom).contains("hpt_evaluator_evaluations_total{outcome=\"done\"} 1.0");
       assertThat(prom).contains("hpt_evaluator_evaluations_total{outcome=\"failed\"} 2.0");
+      assertThat(prom).contains("hpt_evaluator_evaluations_total{outcome=\"skipped\"} 1.0");
       assertThat(prom).contains("hpt_evaluator_protocol_seconds_count{protocol=\"linear\"}");
 
       page(base, domain, clients, top1);
