@@ -47,6 +47,7 @@ import org.hptstream.evaluation.Evaluator;
 import org.hptstream.evaluation.Protocol;
 import org.hptstream.evaluation.events.MetricEvents;
 import org.hptstream.features.FeatureCache;
+import org.hptstream.leaderboard.Leaderboard;
 import org.hptstream.registry.SchemaRegistryClient;
 import org.hptstream.schemas.CheckpointEvent;
 import org.hptstream.schemas.CheckpointKind;
@@ -617,19 +618,8 @@ public final class EvaluatorService implements AutoCloseable {
       topics.ensure(
           TopicSpec.deadLetter(
               TopicNames.CHECKPOINTS, TopicSpec.events(TopicNames.CHECKPOINTS).maxMessageBytes()));
-      TopicSpec e = TopicSpec.events(STATE_TOPIC);
-      topics.ensure(
-          new TopicSpec(
-              STATE_TOPIC, 1, e.replicationFactor(), e.retention(), e.maxMessageBytes(), true));
-      TopicSpec pr = TopicSpec.events(TopicNames.PROMOTIONS);
-      topics.ensure(
-          new TopicSpec(
-              TopicNames.PROMOTIONS,
-              1,
-              pr.replicationFactor(),
-              pr.retention(),
-              pr.maxMessageBytes(),
-              true));
+      topics.ensure(Leaderboard.compacted(STATE_TOPIC));
+      topics.ensure(Leaderboard.compacted(TopicNames.PROMOTIONS));
     }
   }
 

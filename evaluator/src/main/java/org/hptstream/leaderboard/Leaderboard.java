@@ -110,7 +110,8 @@ public final class Leaderboard implements AutoCloseable {
     }
   }
 
-  static TopicSpec compacted(String name) {
+  /** An event topic ({@link TopicSpec#events}) kept compacted: the latest record per key. */
+  public static TopicSpec compacted(String name) {
     TopicSpec e = TopicSpec.events(name);
     return new TopicSpec(
         name, e.partitions(), e.replicationFactor(), e.retention(), e.maxMessageBytes(), true);

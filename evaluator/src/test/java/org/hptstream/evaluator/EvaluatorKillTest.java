@@ -58,6 +58,7 @@ class EvaluatorKillTest {
             "httpPort: 0",
             "leaderboard: false",
             ""));
+    ServiceFixtures.startGroupAtEnd(clients, "kill-" + domain);
     try (AvroPublisher<CheckpointEvent> p = ServiceFixtures.checkpoints(clients)) {
       p.publish(domain, ServiceFixtures.event(store, id));
     }

@@ -62,6 +62,7 @@ class EvaluatorServiceEndToEndTest {
         FashionMnist.test().slice(0, 200));
 
     EvaluatorServiceConfig config = ServiceFixtures.config(store, "e2e-" + domain, "a");
+    ServiceFixtures.startGroupAtEnd(clients, config.groupId());
     LeaderboardConfig board =
         new LeaderboardConfig("lb-" + domain, tmp.resolve("lb-state"), Duration.ofMillis(200));
     try (EvaluatorApp app = EvaluatorApp.start(config, board, clients);

@@ -211,4 +211,28 @@ final class ServiceFixtures {
   static AvroPublisher<CheckpointEvent> checkpoints(Map<String, Object> clients) {
     return new AvroPublisher<>(clients, CheckpointEvents.TOPIC);
   }
+
+  /**
+   * Commits the group's offset at the current end of the checkpoint topic, so a service of that
+   * group sees only what the test publishes next (other tests share the topic).
+   */
+  static void startGroupAtEnd(Map<String, Object> clients, String group) throws Exception {
+    org.hptstream.evaluator.EvaluatorService.ensureTopics(clients);
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(ClientConfigs.kafkaOnly(clients))) {
+      org.apache.kafka.common.TopicPartition tp =
+          new org.apache.kafka.common.TopicPartition(TopicNames.CHECKPOINTS, 0);
+      long end =
+          admin
+              .listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+              .partitionResult(tp)
+              .get()
+              .offset();
+      admin
+          .alterConsumerGroupOffsets(
+              group, Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(end)))
+          .all()
+          .get();
+    }
+  }
 }

@@ -44,7 +44,8 @@ class ViewsTest {
           domain, checkpoint(domain, domain + "-c", domain + "-root", Strategy.HPT_BN, 100, 4));
     }
     try (AvroPublisher<PromotionDecision> pr =
-        new AvroPublisher<>(clients, TopicSpec.events(TopicNames.PROMOTIONS))) {
+        new AvroPublisher<>(
+            clients, org.hptstream.leaderboard.Leaderboard.compacted(TopicNames.PROMOTIONS))) {
       pr.publish(
           domain,
           PromotionDecision.newBuilder()
@@ -57,7 +58,9 @@ class ViewsTest {
               .build());
     }
     try (AvroPublisher<LeaderboardEntry> lb =
-        new AvroPublisher<>(clients, TopicSpec.events(LeaderboardTopology.OUTPUT_TOPIC))) {
+        new AvroPublisher<>(
+            clients,
+            org.hptstream.leaderboard.Leaderboard.compacted(LeaderboardTopology.OUTPUT_TOPIC))) {
       lb.publish(
           domain + "/linear-top1/x",
           LeaderboardEntry.newBuilder()
