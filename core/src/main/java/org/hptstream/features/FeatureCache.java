@@ -9,8 +9,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,10 @@ public final class FeatureCache {
     }
   }
 
-  private final Map<Key, Features> memory = new ConcurrentHashMap<>();
+  /** Entries kept in memory by default: a few checkpoints' splits. */
+  public static final int DEFAULT_MAX_ENTRIES = 32;
+
+  private final Map<Key, Features> memory;
   private final Path dir;
   private int computed;
 
@@ -49,24 +52,61 @@ public final class FeatureCache {
 
   /** A cache in memory and, when {@code dir} is non-null, on disk under {@code dir}. */
   public FeatureCache(Path dir) {
-    this.dir = dir;
+    this(dir, DEFAULT_MAX_ENTRIES);
   }
 
-  /** The cached features for {@code key}, computing (and storing) them when absent. */
-  public synchronized Features get(Key key, Supplier<Features> compute) {
-    Features f = memory.get(key);
-    if (f == null && dir != null) {
+  /**
+   * Like {@link #FeatureCache(Path)}, keeping at most {@code maxEntries} in memory, least recently
+   * used evicted first: a long-running service sees new checkpoints forever.
+   */
+  public FeatureCache(Path dir, int maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be >= 1: " + maxEntries);
+    }
+    this.dir = dir;
+    this.memory =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, Features> eldest) {
+            return size() > maxEntries;
+          }
+        };
+  }
+
+  /**
+   * The cached features for {@code key}, computing (and storing) them when absent. No lock is held
+   * while computing, so other keys stay readable during a long extraction (two callers missing the
+   * same key at once may both compute it).
+   */
+  public Features get(Key key, Supplier<Features> compute) {
+    Features f;
+    synchronized (this) {
+      f = memory.get(key);
+    }
+    if (f != null) {
+      return f;
+    }
+    if (dir != null) {
       f = readFile(dir.resolve(key.fileName()));
     }
     if (f == null) {
       f = compute.get();
-      computed++;
+      synchronized (this) {
+        computed++;
+      }
       if (dir != null) {
         writeFile(dir.resolve(key.fileName()), f);
       }
     }
-    memory.put(key, f);
+    synchronized (this) {
+      memory.put(key, f);
+    }
     return f;
+  }
+
+  /** Entries held in memory. */
+  public synchronized int size() {
+    return memory.size();
   }
 
   /** How many times features were computed rather than found. */

@@ -234,12 +234,8 @@ public final class EvaluateCommand implements Callable<Integer> {
               CheckpointLoader.load(
                   checkpoint,
                   expected,
-                  (manifest, norm) -> {
-                    // Evaluate at the size the backbone was trained at, unless told otherwise.
-                    long trained = manifest.scalars().getOrDefault("image_size", (long) own);
-                    return transforms(
-                        imageSize != null ? imageSize : Math.toIntExact(trained), own, norm);
-                  },
+                  (manifest, norm) ->
+                      EvaluatedBackbone.Transforms.forCheckpoint(manifest, norm, own, imageSize),
                   manager);
           err.println("hpt evaluate: " + loaded.verified().summary());
           err.println("hpt evaluate: " + loaded.loaded().summary());

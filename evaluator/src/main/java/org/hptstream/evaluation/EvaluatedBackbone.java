@@ -72,6 +72,21 @@ public record EvaluatedBackbone(
           ImageTransform.of(new BatchAugmenter(AugmentConfig.linearProbe(size), norm)));
     }
 
+    /**
+     * The transforms for a checkpoint evaluated on images of {@code own} px: at the size the
+     * backbone was trained at (manifest scalar {@code image_size}) unless {@code imageSize} says
+     * otherwise; at their own size, unresized, when that is the one.
+     */
+    public static Transforms forCheckpoint(
+        org.hptstream.checkpoint.CheckpointManifest manifest,
+        ChannelStats norm,
+        int own,
+        Integer imageSize) {
+      long trained = manifest.scalars().getOrDefault("image_size", (long) own);
+      int size = imageSize != null ? imageSize : Math.toIntExact(trained);
+      return size == own && imageSize == null ? nativeSize(size, norm) : paper(size, norm);
+    }
+
     /** Images at their own size, no augmentation anywhere (tests, debugging). */
     public static Transforms plain(ChannelStats norm) {
       ImageTransform t = ImageTransform.normalizeOnly(norm);

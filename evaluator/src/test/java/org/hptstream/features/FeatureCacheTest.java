@@ -63,4 +63,22 @@ class FeatureCacheTest {
     assertThat(third.get(k, () -> F)).isEqualTo(F);
     assertThat(third.computed()).isEqualTo(1);
   }
+
+  @Test
+  void keepsAtMostItsBoundLeastRecentlyUsedEvictedFirst() {
+    FeatureCache cache = new FeatureCache(null, 2);
+    FeatureCache.Key a = new FeatureCache.Key("a", "ds", "none");
+    FeatureCache.Key b = new FeatureCache.Key("b", "ds", "none");
+    FeatureCache.Key c = new FeatureCache.Key("c", "ds", "none");
+    cache.get(a, () -> F);
+    cache.get(b, () -> F);
+    cache.get(a, () -> F); // a is now the most recently used
+    cache.get(c, () -> F); // evicts b
+    assertThat(cache.size()).isEqualTo(2);
+    assertThat(cache.computed()).isEqualTo(3);
+    cache.get(a, () -> F);
+    assertThat(cache.computed()).as("a stayed").isEqualTo(3);
+    cache.get(b, () -> F);
+    assertThat(cache.computed()).as("b was evicted").isEqualTo(4);
+  }
 }

@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
       org.hptstream.pretrain.PretrainCommand.class,
       org.hptstream.pretrain.ImportCommand.class,
       org.hptstream.evaluation.EvaluateCommand.class,
+      org.hptstream.evaluator.EvaluatorCommand.class,
+      org.hptstream.views.WatchCommand.class,
+      org.hptstream.views.CheckpointsCommand.class,
       org.hptstream.demo.DemoCommand.class,
     })
 public final class Hpt implements Runnable {
