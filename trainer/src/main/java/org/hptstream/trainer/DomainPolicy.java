@@ -11,8 +11,7 @@ import org.hptstream.strategy.Strategy;
  *
  * @param strategy {@code hpt}, {@code hpt-bn}, {@code target} or {@code base-bn-recal}
  * @param parent {@code base} (the configured base checkpoint), {@code latest} (this domain's latest
- *     checkpoint announced by the service, else the base), {@code none} (for {@code target}) or a
- *     checkpoint id
+ *     promoted checkpoint, else the base), {@code none} (for {@code target}) or a checkpoint id
  * @param profile {@code cpu-small} or {@code paper}
  * @param steps steps per update (the paper: about 5,000, whatever the data size)
  * @param everyImages trigger a job once this many new images arrived (0: never by count)
@@ -26,6 +25,8 @@ import org.hptstream.strategy.Strategy;
  * @param imageSize side of the training views (the profile's when null)
  * @param checkpointEvery steps between periodic (resume) checkpoints (the profile's when null)
  * @param lr learning rate per 256 images (the profile's when null)
+ * @param labelledSampleSize images kept per labelled split (TRAIN; TEST and VAL) for the gate's kNN
+ * @param knnTolerance largest kNN top-1 drop below the parent's that the gate still promotes
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record DomainPolicy(
@@ -42,7 +43,9 @@ public record DomainPolicy(
     Integer queueSize,
     Integer imageSize,
     Long checkpointEvery,
-    Double lr) {
+    Double lr,
+    Integer labelledSampleSize,
+    Double knnTolerance) {
 
   /**
    * HPT from the latest checkpoint, the paper's profile and 5,000 steps per update; a job per
@@ -51,7 +54,7 @@ public record DomainPolicy(
   public static DomainPolicy builtIn() {
     return new DomainPolicy(
         "hpt", "latest", "paper", 5_000L, 10_000L, 60.0, false, 10_000, 0L, null, null, null, null,
-        null);
+        null, 2_000, 0.02);
   }
 
   /** This policy's fields, with {@code fallback}'s where this one has none. */
@@ -73,7 +76,9 @@ public record DomainPolicy(
         or(queueSize, fallback.queueSize),
         or(imageSize, fallback.imageSize),
         or(checkpointEvery, fallback.checkpointEvery),
-        or(lr, fallback.lr));
+        or(lr, fallback.lr),
+        or(labelledSampleSize, fallback.labelledSampleSize),
+        or(knnTolerance, fallback.knnTolerance));
   }
 
   /**
@@ -89,6 +94,9 @@ public record DomainPolicy(
     pretrainConfig(steps); // profile and overrides
     if (everyImages < 0 || everyMinutes < 0) {
       throw new IllegalArgumentException("everyImages and everyMinutes must be >= 0");
+    }
+    if (labelledSampleSize < 1 || knnTolerance < 0) {
+      throw new IllegalArgumentException("labelledSampleSize must be >= 1, knnTolerance >= 0");
     }
     if (sampleSize < 1) {
       throw new IllegalArgumentException("sampleSize must be >= 1, got " + sampleSize);

@@ -25,9 +25,11 @@ import org.hptstream.data.Sha256;
 public final class ImageSampler {
   private final int capacity;
   private final long seed;
-  private final TreeMap<Key, DecodedImage> kept = new TreeMap<>();
+  private final TreeMap<Key, Kept> kept = new TreeMap<>();
   private final Set<String> keptIds = new HashSet<>();
   private long offered;
+
+  private record Kept(DecodedImage image, Integer label) {}
 
   private record Key(long priority, String id) implements Comparable<Key> {
     @Override
@@ -51,6 +53,15 @@ public final class ImageSampler {
    * @return true when it is in the sample now
    */
   public boolean offer(String id, DecodedImage image) {
+    return offer(id, image, null);
+  }
+
+  /**
+   * Offers one image with its class label (null when it has none).
+   *
+   * @return true when it is in the sample now
+   */
+  public boolean offer(String id, DecodedImage image, Integer label) {
     offered++;
     if (keptIds.contains(id)) {
       return true;
@@ -64,7 +75,7 @@ public final class ImageSampler {
       kept.remove(last);
       keptIds.remove(last.id());
     }
-    kept.put(k, image);
+    kept.put(k, new Kept(image, label));
     keptIds.add(id);
     return true;
   }
@@ -99,12 +110,16 @@ public final class ImageSampler {
     }
     List<DecodedImage> images = new ArrayList<>(kept.size());
     List<String> ids = new ArrayList<>(kept.size());
-    for (Map.Entry<Key, DecodedImage> e : kept.entrySet()) {
-      images.add(e.getValue());
+    int[] labels = new int[kept.size()];
+    boolean labelled = true;
+    for (Map.Entry<Key, Kept> e : kept.entrySet()) {
+      labels[images.size()] = e.getValue().label() == null ? -1 : e.getValue().label();
+      labelled &= e.getValue().label() != null;
+      images.add(e.getValue().image());
       ids.add(e.getKey().id());
     }
     try {
-      return ImageSets.assemble(images, ids, null, size);
+      return ImageSets.assemble(images, ids, labelled ? labels : null, size);
     } catch (InvalidImageDataException e) {
       throw new IllegalStateException("cannot assemble the sample: " + e.getMessage(), e);
     }

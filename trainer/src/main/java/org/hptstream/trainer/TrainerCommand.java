@@ -37,6 +37,12 @@ public final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--instance-id", description = "Stable name of this instance (default: host).")
   String instanceId;
 
+  @Option(
+      names = "--domains",
+      paramLabel = "REGEX",
+      description = "Train only domains matching this regular expression (default all).")
+  String domains;
+
   @Option(names = "--base", description = "Checkpoint id that parent 'base' names.")
   String base;
 
@@ -133,6 +139,7 @@ public final class TrainerCommand implements Callable<Integer> {
             device != null ? device : c == null ? null : c.device(),
             httpPort != null ? httpPort : c == null ? null : c.httpPort(),
             c == null ? null : c.metadataRefreshMs(),
+            domains != null ? domains : c == null ? null : c.domainPattern(),
             c == null ? null : c.defaults(),
             c == null ? null : c.domains());
     return c.withDefaults(
@@ -150,6 +157,8 @@ public final class TrainerCommand implements Callable<Integer> {
             queueSize,
             imageSize,
             checkpointEvery,
+            null,
+            null,
             null));
   }
 

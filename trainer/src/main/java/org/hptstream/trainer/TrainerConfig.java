@@ -16,16 +16,21 @@ import org.hptstream.topics.DomainNames;
  * default.
  *
  * @param groupId the consumer group: instances of one group split the domains between them
- * @param instanceId this instance's stable name; its transactional id is {@code
- *     <groupId>-<instanceId>}, so a restarted instance fences its own zombie (default: host name)
+ * @param instanceId this instance's stable, unique name: its static group membership and its
+ *     transactional id {@code <groupId>-<instanceId>}, so a restarted instance takes its partitions
+ *     back at once and fences its own zombie (default: host name)
  * @param checkpoints the checkpoint store directory, shared by every instance and the evaluator
  * @param baseCheckpoint checkpoint id that parent {@code base} names (e.g. an imported base), or
  *     null
- * @param maxConcurrentJobs jobs training at once (one per domain at most)
+ * @param maxConcurrentJobs jobs in progress at once (one per domain at most); their training steps
+ *     take turns, as DJL allows one gradient collector per process: to train domains in parallel,
+ *     run more instances
  * @param maxImagePixels largest {@code width x height} accepted, checked before decoding
  * @param device {@code cpu} or {@code gpu}, null for the engine's default
  * @param httpPort port of {@code /health} and {@code /metrics}; 0 picks a free one, -1 none
  * @param metadataRefreshMs how soon a new domain's topic is noticed
+ * @param domainPattern regular expression of the domains this service trains (default all), e.g. a
+ *     team's own on a shared cluster
  * @param defaults the policy of every domain without an override
  * @param domains per-domain overrides of {@code defaults}
  */
@@ -39,6 +44,7 @@ public record TrainerConfig(
     String device,
     Integer httpPort,
     Long metadataRefreshMs,
+    String domainPattern,
     DomainPolicy defaults,
     Map<String, DomainPolicy> domains) {
 
@@ -51,6 +57,8 @@ public record TrainerConfig(
     maxImagePixels = maxImagePixels == null ? ImageLimits.DEFAULT.maxPixels() : maxImagePixels;
     httpPort = httpPort == null ? 8090 : httpPort;
     metadataRefreshMs = metadataRefreshMs == null ? 10_000L : metadataRefreshMs;
+    domainPattern = domainPattern == null ? ".*" : domainPattern;
+    java.util.regex.Pattern.compile(domainPattern); // fails early on a bad expression
     defaults = defaults == null ? DomainPolicy.builtIn() : defaults.over(DomainPolicy.builtIn());
     domains = domains == null ? Map.of() : Map.copyOf(domains);
     if (maxConcurrentJobs < 1) {
@@ -65,7 +73,8 @@ public record TrainerConfig(
 
   /** All defaults. */
   public static TrainerConfig defaultConfig() {
-    return new TrainerConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new TrainerConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Reads a YAML file; unknown keys are errors (a typo must not silently fall back). */
@@ -99,6 +108,7 @@ public record TrainerConfig(
         device,
         httpPort,
         metadataRefreshMs,
+        domainPattern,
         d.over(defaults),
         new LinkedHashMap<>(domains));
   }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -42,7 +42,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -59,6 +58,7 @@ import org.hptstream.data.ImageSet;
 import org.hptstream.data.InvalidImageDataException;
 import org.hptstream.imagetopic.ImageRecords;
 import org.hptstream.imagetopic.ImageTopicReader;
+import org.hptstream.moco.NonFiniteLossException;
 import org.hptstream.pretrain.JobCheckpoints;
 import org.hptstream.pretrain.PretrainConfig;
 import org.hptstream.pretrain.PretrainJob;
@@ -72,6 +72,7 @@ import org.hptstream.schemas.DeadLetter;
 import org.hptstream.schemas.Image;
 import org.hptstream.schemas.ImageBatch;
 import org.hptstream.schemas.OffsetRange;
+import org.hptstream.schemas.PromotionDecision;
 import org.hptstream.schemas.Split;
 import org.hptstream.schemas.TrainingRequest;
 import org.hptstream.serde.AvroDeserializer;
@@ -107,21 +108,38 @@ import org.slf4j.LoggerFactory;
  * announced job: they are sampled but neither counted as new nor dead-lettered again. Labelled
  * evaluation splits never enter training.
  *
- * <p><b>Ownership.</b> Partitions are assigned with the range assignor; a domain trains only on the
- * instance that holds all of its topic's partitions, so no two instances ever train one domain.
+ * <p><b>Ownership.</b> {@link DomainAssignor} gives all partitions of a domain's topic to one
+ * instance; a domain trains only where all of its partitions are held, so no two instances ever
+ * train one domain, and instances of one group split the domains between them.
  */
 public final class TrainerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
   private static final Duration POLL = Duration.ofMillis(200);
 
-  /** Image topics (not their dead-letter topics) and the request topic. */
-  static final Pattern SUBSCRIPTION =
-      Pattern.compile(
-          Pattern.quote(TopicNames.IMAGES_PREFIX)
-              + "(?!.*"
-              + Pattern.quote(TopicNames.DEAD_LETTER_SUFFIX)
-              + "$)[a-z0-9][a-z0-9._-]*|"
-              + Pattern.quote(TopicNames.TRAINING_REQUESTS));
+  /** Image topics of the configured domains, not their dead-letter topics. */
+  static Pattern subscription(String domainPattern) {
+    return Pattern.compile(
+        Pattern.quote(TopicNames.IMAGES_PREFIX)
+            + "(?!.*"
+            + Pattern.quote(TopicNames.DEAD_LETTER_SUFFIX)
+            + "$)(?=(?:"
+            + domainPattern
+            + ")$)[a-z0-9][a-z0-9._-]*");
+  }
+
+  /** Requests older than this are not acted on when the request log is read at start. */
+  static final Duration REQUEST_MAX_AGE = Duration.ofHours(24);
+
+  /** Promotion decisions: keyed by domain, compacted (the latest names the promoted checkpoint). */
+  static final TopicSpec PROMOTIONS_TOPIC =
+      new TopicSpec(TopicNames.PROMOTIONS, 1, Optional.empty(), Optional.empty(), 1 << 20, true);
+
+  /** Held while a job trains: one gradient collector per process (DJL). */
+  private static final java.util.concurrent.locks.ReentrantLock TRAINING =
+      new java.util.concurrent.locks.ReentrantLock();
+
+  /** Attempts of a failing job before the service gives up on its input. */
+  static final int MAX_ATTEMPTS = 3;
 
   private final TrainerConfig config;
   private final Map<String, Object> clientConfig;
@@ -135,7 +153,10 @@ public final class TrainerService implements AutoCloseable {
   /** The same states for job threads' metrics (the poll thread alone changes the map above). */
   private final Map<String, DomainState> domainsView = new ConcurrentHashMap<>();
 
-  private final Map<TopicPartition, TreeMap<Long, String>> pendingRequests = new HashMap<>();
+  /** Unserved recent requests by domain, also of domains another instance owns now. */
+  private final Map<String, Map<String, TrainingRequest>> requestsByDomain = new HashMap<>();
+
+  private Consumer<byte[], byte[]> requestReader;
   private final Set<String> deadLetterTopics = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ServiceHttp http;
@@ -234,6 +255,7 @@ public final class TrainerService implements AutoCloseable {
     requestValues.configure(clientConfig, false);
     try (Admin admin = Admin.create(ClientConfigs.kafkaOnly(clientConfig))) {
       new TopicAdmin(admin).ensure(CheckpointEvents.TOPIC);
+      new TopicAdmin(admin).ensure(PROMOTIONS_TOPIC);
     }
     try {
       commits =
@@ -241,7 +263,8 @@ public final class TrainerService implements AutoCloseable {
       consumer =
           new KafkaConsumer<>(
               consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      consumer.subscribe(SUBSCRIPTION, new Rebalance());
+      consumer.subscribe(subscription(config.domainPattern()), new Rebalance());
+      requestReader = requestReader();
       while (running) {
         ConsumerRecords<byte[], byte[]> records;
         try {
@@ -252,14 +275,17 @@ public final class TrainerService implements AutoCloseable {
         lastPollAt = Instant.now();
         for (ConsumerRecord<byte[], byte[]> rec : records) {
           try {
-            if (rec.topic().equals(TopicNames.TRAINING_REQUESTS)) {
-              onRequest(rec);
-            } else {
-              onImages(rec);
-            }
+            onImages(rec);
           } catch (RuntimeException e) {
             // A service never dies on one record.
             LOG.error("record {}-{}@{} skipped", rec.topic(), rec.partition(), rec.offset(), e);
+          }
+        }
+        for (ConsumerRecord<byte[], byte[]> rec : requestReader.poll(Duration.ZERO)) {
+          try {
+            onRequest(rec);
+          } catch (RuntimeException e) {
+            LOG.error("request {}@{} skipped", rec.partition(), rec.offset(), e);
           }
         }
         afterPoll();
@@ -295,10 +321,13 @@ public final class TrainerService implements AutoCloseable {
   private Map<String, Object> consumerConfig() {
     Map<String, Object> c = new HashMap<>(ClientConfigs.kafkaOnly(clientConfig));
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    // Static membership: a restarted instance takes its partitions back at once instead of
+    // waiting out its killed predecessor's session, and fences that predecessor if it lives on.
+    c.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, DomainAssignor.class.getName());
     c.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
     c.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, config.metadataRefreshMs().intValue());
     c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
@@ -332,8 +361,15 @@ public final class TrainerService implements AutoCloseable {
       }
       return;
     }
-    if (decoded == null) {
-      return; // an evaluation split
+    if (decoded.split != Split.UNLABELED) {
+      // TRAIN/VAL/TEST are for evaluation (the gate's kNN): never trained on.
+      ImageSampler eval = decoded.split == Split.TRAIN ? d.labelledTrain : d.labelledTest;
+      for (int i = 0; i < decoded.ids.size(); i++) {
+        if (decoded.labels.get(i) != null) {
+          eval.offer(decoded.ids.get(i), decoded.images.get(i), decoded.labels.get(i));
+        }
+      }
+      return;
     }
     for (int i = 0; i < decoded.ids.size(); i++) {
       d.sampler.offer(decoded.ids.get(i), decoded.images.get(i));
@@ -347,8 +383,9 @@ public final class TrainerService implements AutoCloseable {
     }
   }
 
-  /** A decodable record's images, null for a labelled evaluation split. */
-  private record Decoded(List<String> ids, List<DecodedImage> images) {}
+  /** A decodable record's images with their split and labels. */
+  private record Decoded(
+      Split split, List<String> ids, List<DecodedImage> images, List<Integer> labels) {}
 
   private static Decoded decode(
       AvroDeserializer<ImageBatch> values, ConsumerRecord<byte[], byte[]> rec, ImageLimits limits)
@@ -357,12 +394,10 @@ public final class TrainerService implements AutoCloseable {
     if (batch == null) {
       throw new IllegalArgumentException("empty record value");
     }
-    if (batch.getSplit() != Split.UNLABELED) {
-      return null; // TRAIN/VAL/TEST are for evaluation: never trained on
-    }
     List<DecodedImage> images = ImageRecords.decodeAll(batch, limits);
     List<String> ids = batch.getImages().stream().map(Image::getId).toList();
-    return new Decoded(ids, images);
+    List<Integer> labels = batch.getImages().stream().map(Image::getLabel).toList();
+    return new Decoded(batch.getSplit(), ids, images, labels);
   }
 
   private void ensureDeadLetterTopic(String source) {
@@ -376,8 +411,43 @@ public final class TrainerService implements AutoCloseable {
     deadLetterTopics.add(source);
   }
 
+  /**
+   * Every instance reads the whole request log (no group): the instance that owns the request's
+   * domain, now or after a rebalance, serves it; a request is served once (its id is recorded in
+   * the job's checkpoints).
+   */
+  private Consumer<byte[], byte[]> requestReader() {
+    Map<String, Object> c = new HashMap<>(ClientConfigs.kafkaOnly(clientConfig));
+    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Consumer<byte[], byte[]> r =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try (Admin admin = Admin.create(ClientConfigs.kafkaOnly(clientConfig))) {
+      new TopicAdmin(admin).ensure(TopicSpec.events(TopicNames.TRAINING_REQUESTS));
+    }
+    List<TopicPartition> parts =
+        r.partitionsFor(TopicNames.TRAINING_REQUESTS, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    r.assign(parts);
+    // From the oldest request still worth acting on.
+    Map<TopicPartition, Long> since = new HashMap<>();
+    long from = Instant.now().minus(REQUEST_MAX_AGE).toEpochMilli();
+    parts.forEach(tp -> since.put(tp, from));
+    r.offsetsForTimes(since)
+        .forEach(
+            (tp, o) -> {
+              if (o == null) {
+                r.seekToEnd(List.of(tp));
+              } else {
+                r.seek(tp, o.offset());
+              }
+            });
+    return r;
+  }
+
   private void onRequest(ConsumerRecord<byte[], byte[]> rec) {
-    TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
     TrainingRequest r;
     try {
       r = requestValues.deserialize(rec.topic(), rec.value());
@@ -385,42 +455,54 @@ public final class TrainerService implements AutoCloseable {
         throw new IllegalArgumentException("empty record value");
       }
     } catch (RuntimeException e) {
-      LOG.warn("training request {}@{} unreadable, skipped: {}", tp, rec.offset(), e.getMessage());
+      LOG.warn("training request @{} unreadable, skipped: {}", rec.offset(), e.getMessage());
       return;
+    }
+    if (!Pattern.matches(config.domainPattern(), r.getDomain())) {
+      return; // another service's domain
     }
     String requestId =
-        r.getRequestId() != null ? r.getRequestId() : "request-" + tp + "@" + rec.offset();
+        r.getRequestId() != null
+            ? r.getRequestId()
+            : "request-" + rec.partition() + "-" + rec.offset();
+    r.setRequestId(requestId);
+    requestsByDomain.computeIfAbsent(r.getDomain(), k -> new LinkedHashMap<>()).put(requestId, r);
     DomainState d = domains.get(r.getDomain());
-    if (d == null) {
-      LOG.warn(
-          "training request {} for domain {}: this instance holds no images of it, skipped",
-          requestId,
-          r.getDomain());
-      return;
+    if (d != null) {
+      queueRequests(d);
     }
-    if (served(r.getDomain(), requestId)) {
-      LOG.info("training request {} was served already", requestId);
-      return;
-    }
-    pendingRequests.computeIfAbsent(tp, k -> new TreeMap<>()).put(rec.offset(), requestId);
-    d.requests.add(new PendingRequest(tp, rec.offset(), requestId, r));
-    LOG.info(
-        "training request {}: domain {}, {} from {}",
-        requestId,
-        r.getDomain(),
-        r.getStrategy(),
-        r.getParentCheckpoint() == null ? "the policy's parent" : r.getParentCheckpoint());
   }
 
+  /** Moves the domain's unserved requests to its queue (on arrival, or when it is assigned). */
+  private void queueRequests(DomainState d) {
+    Map<String, TrainingRequest> rs = requestsByDomain.get(d.domain);
+    if (rs == null) {
+      return;
+    }
+    for (TrainingRequest r : rs.values()) {
+      if (served(d.domain, r.getRequestId())) {
+        LOG.info("training request {} was served already", r.getRequestId());
+        continue;
+      }
+      d.requests.add(new PendingRequest(r.getRequestId(), r));
+      LOG.info(
+          "training request {}: domain {}, {} from {}",
+          r.getRequestId(),
+          r.getDomain(),
+          r.getStrategy(),
+          r.getParentCheckpoint() == null ? "the policy's parent" : r.getParentCheckpoint());
+    }
+    rs.clear();
+  }
+
+  /** True when a job of this request wrote a checkpoint: it was served, or recovery serves it. */
   private boolean served(String domain, String requestId) {
     return store.list().stream()
         .anyMatch(
             m ->
                 m.domain().equals(domain)
                     && job(m) != null
-                    && requestId.equals(job(m).requestId())
-                    && isFinal(m)
-                    && committedAll(domains.get(domain), job(m)));
+                    && requestId.equals(job(m).requestId()));
   }
 
   // ---------------------------------------------------------------- between polls
@@ -437,6 +519,9 @@ public final class TrainerService implements AutoCloseable {
         if (d.future == null && d.pendingCommit == null) {
           maybeStart(d, now);
         }
+        d.rebuiltView = d.rebuilt;
+        d.sampleView = d.sampler.size();
+        d.trainingView = d.future != null;
         long lag = 0;
         for (TopicPartition tp : d.parts.keySet()) {
           lag += consumer.currentLag(tp).orElse(0);
@@ -458,10 +543,11 @@ public final class TrainerService implements AutoCloseable {
       }
     }
     d.rebuilt = true;
+    d.rebuildMs = (System.nanoTime() - d.assignedAt) / 1_000_000;
     LOG.info(
         "domain {}: sample rebuilt from the log in {} ms: {} images read, {} kept",
         d.domain,
-        (System.nanoTime() - d.assignedAt) / 1_000_000,
+        d.rebuildMs,
         d.sampler.offered(),
         d.sampler.size());
   }
@@ -486,19 +572,29 @@ public final class TrainerService implements AutoCloseable {
       } else if (o instanceof Stopped s) {
         LOG.info("job {} stopped; it resumes from its checkpoint", s.spec.jobId());
       } else if (o instanceof Failed f) {
-        {
-          jobsFailed.increment();
-          d.failures++;
-          Duration backoff = Duration.ofSeconds(Math.min(600, 10L << Math.min(6, d.failures - 1)));
-          d.retryAt = Instant.now().plus(backoff);
+        jobsFailed.increment();
+        d.failures++;
+        // A non-finite loss comes back on the same input: give up at once; others get retries.
+        boolean diverged = f.error instanceof NonFiniteLossException;
+        if (diverged || d.failures >= MAX_ATTEMPTS) {
           LOG.error(
-              "job {} failed ({} in a row; next try in {} s): {}",
+              "job {} failed ({} attempt(s)), giving up on its input: {}",
+              f.spec.jobId(),
+              d.failures,
+              f.error.toString(),
+              f.error);
+          giveUp(d, f);
+        } else {
+          Duration backoff = Duration.ofSeconds(10L << (d.failures - 1));
+          d.retryAt = Instant.now().plus(backoff);
+          d.recovered = f.spec; // the same job, same input
+          LOG.error(
+              "job {} failed (attempt {}; next in {} s): {}",
               f.spec.jobId(),
               d.failures,
               backoff.toSeconds(),
               f.error.toString(),
               f.error);
-          dropRequest(d, f.spec.input().requestId());
         }
       }
     }
@@ -590,8 +686,7 @@ public final class TrainerService implements AutoCloseable {
     String id =
         switch (parent) {
           case "base" -> config.baseCheckpoint();
-          case "latest" ->
-              d.latestCheckpoint != null ? d.latestCheckpoint : config.baseCheckpoint();
+          case "latest" -> d.promoted != null ? d.promoted : config.baseCheckpoint();
           case "none" -> null;
           default -> parent;
         };
@@ -623,11 +718,22 @@ public final class TrainerService implements AutoCloseable {
         spec.input().ranges(),
         spec.sample() == null ? " (resumed: sample rebuilt from the log)" : "");
     DomainPolicy policy = d.policy;
-    d.future = executor.submit(() -> outcomes.add(runJob(spec, job, policy)));
+    ImageSet train = labelled(d.labelledTrain, spec.config().imageSize());
+    ImageSet test = labelled(d.labelledTest, spec.config().imageSize());
+    d.future = executor.submit(() -> outcomes.add(runJob(spec, job, policy, train, test)));
   }
 
-  /** On a job thread. */
-  private Outcome runJob(JobSpec spec, PretrainJob job, DomainPolicy policy) {
+  private static ImageSet labelled(ImageSampler s, int size) {
+    if (s.size() < 2) {
+      return null;
+    }
+    ImageSet set = s.snapshot(size);
+    return set.hasLabels() ? set : null;
+  }
+
+  /** On a job thread: trains (or finds the job's final checkpoint), then the gate rules. */
+  private Outcome runJob(
+      JobSpec spec, PretrainJob job, DomainPolicy policy, ImageSet train, ImageSet test) {
     long t0 = System.nanoTime();
     try {
       // libtorch's grad mode is per thread and on by default; the engine turned it off only on
@@ -635,19 +741,14 @@ public final class TrainerService implements AutoCloseable {
       ai.djl.pytorch.jni.JniUtils.setGradMode(false);
       ImageSet data = spec.sample() != null ? spec.sample() : rebuildSample(spec, policy);
       Path parentDir = spec.parentId() == null ? null : store.root().resolve(spec.parentId());
-      PretrainJob.Result r =
-          job.run(
-              new PretrainJob.Request(
-                  spec.strategy(),
-                  parentDir,
-                  data,
-                  spec.domain(),
-                  "kafka " + spec.input().ranges() + " sample " + spec.input().sampleSha256(),
-                  store.root(),
-                  spec.config(),
-                  true,
-                  device,
-                  spec.input()));
+      PretrainJob.Result r;
+      // DJL allows one gradient collector per process: jobs of one process train in turn.
+      TRAINING.lockInterruptibly();
+      try {
+        r = train(job, spec, data, parentDir);
+      } finally {
+        TRAINING.unlock();
+      }
       if (r.steps() < spec.config().steps()) {
         return new Stopped(spec);
       }
@@ -655,11 +756,40 @@ public final class TrainerService implements AutoCloseable {
           store
               .manifest(r.id())
               .orElseThrow(() -> new IllegalStateException("checkpoint " + r.id() + " vanished"));
+      PromotionGate.Decision decision =
+          new PromotionGate(
+                  new PromotionGate.Config(
+                      policy.knnTolerance(),
+                      org.hptstream.knn.KnnConfig.defaults(),
+                      org.hptstream.health.HealthConfig.defaults(),
+                      256))
+              .judge(store, m, spec.parentId(), new PromotionGate.Evidence(data, train, test));
+      LOG.info(
+          "job {}: checkpoint {} {} by the gate: {}",
+          spec.jobId(),
+          m.id(),
+          decision.promoted() ? "promoted" : "REJECTED",
+          decision.reason());
       FaultHooks.at("after-checkpoint-write");
-      return new Finished(spec, m, (System.nanoTime() - t0) / 1_000_000);
+      return new Finished(spec, m, (System.nanoTime() - t0) / 1_000_000, decision);
     } catch (Throwable e) {
       return new Failed(spec, e);
     }
+  }
+
+  private PretrainJob.Result train(PretrainJob job, JobSpec spec, ImageSet data, Path parentDir) {
+    return job.run(
+        new PretrainJob.Request(
+            spec.strategy(),
+            parentDir,
+            data,
+            spec.domain(),
+            "kafka " + spec.input().ranges() + " sample " + spec.input().sampleSha256(),
+            store.root(),
+            spec.config(),
+            true,
+            device,
+            spec.input()));
   }
 
   /** The sample of a resumed job, rebuilt from its recorded offset ranges. */
@@ -680,7 +810,7 @@ public final class TrainerService implements AutoCloseable {
             rec -> {
               try {
                 Decoded dec = decode(values, rec, limits);
-                if (dec != null) {
+                if (dec.split == Split.UNLABELED) {
                   for (int i = 0; i < dec.ids.size(); i++) {
                     sampler.offer(dec.ids.get(i), dec.images.get(i));
                   }
@@ -724,24 +854,21 @@ public final class TrainerService implements AutoCloseable {
             .build();
     List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
     records.add(new ProducerRecord<>(TopicNames.CHECKPOINTS, spec.domain(), event));
-    List<PendingDeadLetter> letters = new ArrayList<>();
-    for (PendingDeadLetter l : d.deadLetters) {
-      Long end = ends.get(l.tp);
-      if (end != null && l.offset < end) {
-        letters.add(l);
-        records.add(
-            new ProducerRecord<>(
-                TopicNames.deadLetter(l.tp.topic()), spec.domain(), (SpecificRecord) l.letter));
-      }
-    }
-    String requestId = spec.input().requestId();
-    pendingRequests.forEach(
-        (tp, pending) -> {
-          TreeMap<Long, String> rest = new TreeMap<>(pending);
-          rest.values().removeIf(id -> id.equals(requestId));
-          long safe = rest.isEmpty() ? consumer.position(tp) : rest.firstKey();
-          offsets.put(tp, new OffsetAndMetadata(safe));
-        });
+    String promoted = f.decision.promoted() ? m.id() : d.promoted;
+    PromotionDecision decision =
+        PromotionDecision.newBuilder()
+            .setDomain(spec.domain())
+            .setCheckpointId(m.id())
+            .setParentId(m.parentId())
+            .setJobId(spec.jobId())
+            .setPromoted(f.decision.promoted())
+            .setReason(f.decision.reason())
+            .setPromotedCheckpointId(promoted)
+            .setChecks(new HashMap<>(f.decision.checks()))
+            .setDecidedAt(Instant.now())
+            .build();
+    records.add(new ProducerRecord<>(TopicNames.PROMOTIONS, spec.domain(), decision));
+    List<PendingDeadLetter> letters = deadLetters(d, ends, records);
     try {
       commits.commit(records, offsets, consumer.groupMetadata());
     } catch (KafkaException e) {
@@ -754,10 +881,7 @@ public final class TrainerService implements AutoCloseable {
     d.deadLetters.removeAll(letters);
     d.pendingCommit = null;
     d.failures = 0;
-    d.latestCheckpoint = m.id();
-    if (requestId != null) {
-      pendingRequests.values().forEach(p -> p.values().removeIf(id -> id.equals(requestId)));
-    }
+    d.promoted = promoted;
     lastCheckpointAt = Instant.now();
     jobsDone.increment();
     LOG.info(
@@ -771,9 +895,75 @@ public final class TrainerService implements AutoCloseable {
     FaultHooks.at("after-commit");
   }
 
+  /** Adds the dead letters below {@code ends} to {@code records}; returns them. */
+  private static List<PendingDeadLetter> deadLetters(
+      DomainState d,
+      Map<TopicPartition, Long> ends,
+      List<ProducerRecord<String, SpecificRecord>> records) {
+    List<PendingDeadLetter> letters = new ArrayList<>();
+    for (PendingDeadLetter l : d.deadLetters) {
+      Long end = ends.get(l.tp);
+      if (end != null && l.offset < end) {
+        letters.add(l);
+        records.add(new ProducerRecord<>(TopicNames.deadLetter(l.tp.topic()), d.domain, l.letter));
+      }
+    }
+    return letters;
+  }
+
+  /**
+   * Publishes the failed job's rejection (the reason, in a promotion decision) and moves the
+   * offsets past its input in one transaction, so the job is not tried again and again; the
+   * domain's promoted checkpoint stays.
+   */
+  private void giveUp(DomainState d, Failed f) {
+    JobSpec spec = f.spec;
+    String last =
+        store.list().stream()
+            .filter(m -> job(m) != null && spec.jobId().equals(job(m).jobId()))
+            .max(java.util.Comparator.comparingLong(CheckpointManifest::steps))
+            .map(CheckpointManifest::id)
+            .orElse(spec.jobId());
+    PromotionDecision decision =
+        PromotionDecision.newBuilder()
+            .setDomain(spec.domain())
+            .setCheckpointId(last)
+            .setParentId(spec.parentId())
+            .setJobId(spec.jobId())
+            .setPromoted(false)
+            .setReason(
+                (f.error instanceof NonFiniteLossException ? "non-finite loss: " : "job failed: ")
+                    + f.error.getMessage())
+            .setPromotedCheckpointId(d.promoted)
+            .setDecidedAt(Instant.now())
+            .build();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    for (OffsetSpan r : spec.input().ranges()) {
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      offsets.put(tp, new OffsetAndMetadata(r.end(), "failed"));
+      ends.put(tp, r.end());
+    }
+    List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
+    records.add(new ProducerRecord<>(TopicNames.PROMOTIONS, spec.domain(), decision));
+    List<PendingDeadLetter> letters = deadLetters(d, ends, records);
+    try {
+      commits.commit(records, offsets, consumer.groupMetadata());
+      FaultHooks.trace("announce-failure " + spec.jobId());
+      d.deadLetters.removeAll(letters);
+      ends.forEach((tp, end) -> d.parts.get(tp)[1] = Math.max(d.parts.get(tp)[1], end));
+      d.failures = 0;
+    } catch (KafkaException e) {
+      // Not recorded: the job runs again after a pause and fails the same way.
+      d.retryAt = Instant.now().plus(Duration.ofMinutes(1));
+      d.recovered = spec;
+      LOG.warn("could not record the failure of job {}: {}", spec.jobId(), e.toString());
+    }
+  }
+
   private void dropRequest(DomainState d, String requestId) {
     if (requestId != null) {
-      pendingRequests.values().forEach(p -> p.values().removeIf(id -> id.equals(requestId)));
+      LOG.warn("training request {} dropped", requestId);
     }
   }
 
@@ -784,10 +974,6 @@ public final class TrainerService implements AutoCloseable {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       Map<String, List<TopicPartition>> byDomain = new HashMap<>();
       for (TopicPartition tp : partitions) {
-        if (tp.topic().equals(TopicNames.TRAINING_REQUESTS)) {
-          pendingRequests.put(tp, new TreeMap<>());
-          continue;
-        }
         String domain = TopicNames.domainOfImagesTopic(tp.topic());
         if (domain != null) {
           byDomain.computeIfAbsent(domain, k -> new ArrayList<>()).add(tp);
@@ -800,7 +986,6 @@ public final class TrainerService implements AutoCloseable {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       Set<String> affected = new HashSet<>();
       for (TopicPartition tp : partitions) {
-        pendingRequests.remove(tp);
         String domain = TopicNames.domainOfImagesTopic(tp.topic());
         if (domain != null && domains.containsKey(domain)) {
           affected.add(domain);
@@ -813,7 +998,6 @@ public final class TrainerService implements AutoCloseable {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       Set<String> affected = new HashSet<>();
       for (TopicPartition tp : partitions) {
-        pendingRequests.remove(tp);
         String domain = TopicNames.domainOfImagesTopic(tp.topic());
         if (domain != null) {
           affected.add(domain);
@@ -856,28 +1040,19 @@ public final class TrainerService implements AutoCloseable {
     }
     d.assignedAt = System.nanoTime();
     recover(d);
+    queueRequests(d);
   }
 
   /** Announces or resumes the domain's job that the group's offsets say was not announced. */
   private void recover(DomainState d) {
     Map<String, List<CheckpointManifest>> byJob = new LinkedHashMap<>();
-    CheckpointManifest latestAnnounced = null;
     for (CheckpointManifest m : store.list()) {
       JobInput in = job(m);
-      if (!m.domain().equals(d.domain) || in == null || !coversOnly(d, in)) {
-        continue;
-      }
-      if (committedAll(d, in)) {
-        if (isFinal(m) && (latestAnnounced == null || endSum(in) > endSum(job(latestAnnounced)))) {
-          latestAnnounced = m;
-        }
-      } else {
+      if (m.domain().equals(d.domain) && in != null && coversOnly(d, in) && !committedAll(d, in)) {
         byJob.computeIfAbsent(in.jobId(), k -> new ArrayList<>()).add(m);
       }
     }
-    if (latestAnnounced != null) {
-      d.latestCheckpoint = latestAnnounced.id();
-    }
+    d.promoted = latestPromotion(d.domain);
     Optional<List<CheckpointManifest>> pending =
         byJob.values().stream()
             .max(java.util.Comparator.comparingLong(ms -> endSum(job(ms.get(0)))));
@@ -888,14 +1063,6 @@ public final class TrainerService implements AutoCloseable {
     CheckpointManifest any = ms.get(0);
     JobInput in = job(any);
     long steps = any.scalars().get(JobCheckpoints.TOTAL_STEPS);
-    JobSpec spec =
-        new JobSpec(
-            d.domain,
-            Strategy.parse(any.strategy()),
-            any.parentId(),
-            d.policy.pretrainConfig(steps),
-            in,
-            null);
     for (OffsetSpan r : in.ranges()) {
       d.inputEnd.put(new TopicPartition(r.topic(), r.partition()), r.end());
     }
@@ -905,11 +1072,51 @@ public final class TrainerService implements AutoCloseable {
           "job {}: final checkpoint {} was never announced; announcing it now",
           in.jobId(),
           fin.get().id());
-      d.pendingCommit = new Finished(spec, fin.get(), 0);
     } else {
       LOG.info("job {} was interrupted; it resumes from its latest checkpoint", in.jobId());
-      d.recovered = spec;
     }
+    // Either way through the job runner: it finds the final checkpoint or resumes to it.
+    d.recovered =
+        new JobSpec(
+            d.domain,
+            Strategy.parse(any.strategy()),
+            any.parentId(),
+            d.policy.pretrainConfig(steps),
+            in,
+            null);
+  }
+
+  /** The domain's promoted checkpoint: its latest decision on the compacted promotions topic. */
+  private String latestPromotion(String domain) {
+    Map<String, Object> c = new HashMap<>(ClientConfigs.kafkaOnly(clientConfig));
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    AvroDeserializer<PromotionDecision> values =
+        AvroDeserializer.specific(
+            SchemaRegistryClient.fromConfigs(clientConfig), PromotionDecision.class);
+    values.configure(clientConfig, false);
+    String promoted = null;
+    try (KafkaConsumer<String, PromotionDecision> reader =
+        new KafkaConsumer<>(
+            c, new org.apache.kafka.common.serialization.StringDeserializer(), values)) {
+      List<TopicPartition> parts =
+          reader.partitionsFor(TopicNames.PROMOTIONS, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      reader.assign(parts);
+      reader.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = reader.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (parts.stream().anyMatch(p -> reader.position(p) < end.get(p))
+          && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, PromotionDecision> r : reader.poll(POLL)) {
+          if (domain.equals(r.key()) && r.value() != null) {
+            promoted = r.value().getPromotedCheckpointId();
+          }
+        }
+      }
+    }
+    return promoted;
   }
 
   private void release(Set<String> affected, boolean commitFinished) {
@@ -958,8 +1165,14 @@ public final class TrainerService implements AutoCloseable {
     if (commits != null) {
       commits.close();
     }
+    if (requestReader != null) {
+      requestReader.close();
+    }
     if (consumer != null) {
-      consumer.close(); // leaves the group
+      // A static member stays in the group on close unless told to leave.
+      consumer.close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(Duration.ofSeconds(30)));
     }
     if (http != null) {
       http.close();
@@ -969,14 +1182,30 @@ public final class TrainerService implements AutoCloseable {
 
   private ServiceHttp.Health health() {
     boolean polling = Duration.between(lastPollAt, Instant.now()).toSeconds() < 60;
+    StringBuilder perDomain = new StringBuilder();
+    domainsView.forEach(
+        (name, d) ->
+            perDomain
+                .append(perDomain.length() == 0 ? "" : ",")
+                .append('"')
+                .append(name) // domain names are [a-z0-9._-]: nothing to escape
+                .append("\":{\"rebuilt\":")
+                .append(d.rebuiltView)
+                .append(",\"rebuildMs\":")
+                .append(d.rebuildMs)
+                .append(",\"sample\":")
+                .append(d.sampleView)
+                .append(",\"training\":")
+                .append(d.trainingView)
+                .append('}'));
     String detail =
         "{\"polling\":"
             + polling
-            + ",\"domains\":"
-            + domains.size()
             + ",\"jobsRunning\":"
             + jobsRunning.get()
-            + "}";
+            + ",\"domains\":{"
+            + perDomain
+            + "}}";
     return new ServiceHttp.Health(running && polling, detail);
   }
 
@@ -1048,7 +1277,8 @@ public final class TrainerService implements AutoCloseable {
     JobSpec spec();
   }
 
-  private record Finished(JobSpec spec, CheckpointManifest manifest, long wallMs)
+  private record Finished(
+      JobSpec spec, CheckpointManifest manifest, long wallMs, PromotionGate.Decision decision)
       implements Outcome {}
 
   private record Stopped(JobSpec spec) implements Outcome {}
@@ -1057,8 +1287,7 @@ public final class TrainerService implements AutoCloseable {
 
   private record PendingDeadLetter(TopicPartition tp, long offset, DeadLetter letter) {}
 
-  private record PendingRequest(
-      TopicPartition tp, long offset, String requestId, TrainingRequest request) {}
+  private record PendingRequest(String requestId, TrainingRequest request) {}
 
   /** What the poll thread knows of one domain. */
   private static final class DomainState {
@@ -1066,6 +1295,8 @@ public final class TrainerService implements AutoCloseable {
     final String topic;
     final DomainPolicy policy;
     final ImageSampler sampler;
+    final ImageSampler labelledTrain;
+    final ImageSampler labelledTest;
     final Counter consumed;
 
     /** Per partition: {beginning, committed, end at assignment}. */
@@ -1089,13 +1320,15 @@ public final class TrainerService implements AutoCloseable {
     String runningJobId = "";
     int failures;
     Instant retryAt = Instant.MIN;
-    String latestCheckpoint;
+    String promoted;
 
     DomainState(String domain, DomainPolicy policy, MeterRegistry meters) {
       this.domain = domain;
       this.topic = TopicNames.images(domain);
       this.policy = policy;
       this.sampler = new ImageSampler(policy.sampleSize(), policy.seed());
+      this.labelledTrain = new ImageSampler(policy.labelledSampleSize(), policy.seed());
+      this.labelledTest = new ImageSampler(policy.labelledSampleSize(), policy.seed());
       this.consumed =
           Counter.builder("hpt_trainer_images_consumed").tag("domain", domain).register(meters);
       Gauge.builder("hpt_trainer_lag_records", this, s -> s.lag)
@@ -1108,6 +1341,10 @@ public final class TrainerService implements AutoCloseable {
 
     volatile double imagesPerSecond;
     volatile long lag;
+    volatile boolean rebuiltView;
+    volatile int sampleView;
+    volatile boolean trainingView;
+    volatile long rebuildMs = -1;
 
     long committed(TopicPartition tp) {
       long[] p = parts.get(tp);

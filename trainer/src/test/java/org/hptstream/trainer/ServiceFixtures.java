@@ -26,6 +26,7 @@ import org.hptstream.ingest.IngestListener;
 import org.hptstream.ingest.IngestResult;
 import org.hptstream.ingest.Ingestor;
 import org.hptstream.schemas.CheckpointEvent;
+import org.hptstream.schemas.PromotionDecision;
 import org.hptstream.serde.AvroDeserializer;
 import org.hptstream.testkit.KafkaStackFixture;
 
@@ -95,6 +96,22 @@ final class ServiceFixtures {
     return out;
   }
 
+  /** Committed promotion decisions of {@code domain}. */
+  static List<PromotionDecision> decisions(KafkaStackFixture stack, String domain) {
+    AvroDeserializer<PromotionDecision> values = new AvroDeserializer<>();
+    Map<String, Object> c = clientConfig(stack);
+    c.put("specific.avro.reader", "true");
+    values.configure(c, false);
+    List<PromotionDecision> out = new ArrayList<>();
+    for (ConsumerRecord<String, PromotionDecision> r :
+        readCommitted(stack, "hpt.promotions", new StringDeserializer(), values)) {
+      if (domain.equals(r.key())) {
+        out.add(r.value());
+      }
+    }
+    return out;
+  }
+
   /** Raw committed records of a topic (none when it does not exist). */
   static List<ConsumerRecord<byte[], byte[]>> raw(KafkaStackFixture stack, String topic) {
     return readCommitted(stack, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -148,13 +165,27 @@ final class ServiceFixtures {
         16,
         128,
         16,
-        Math.max(1, steps / 3),
-        null);
+        steps, // only the final checkpoint: fewer writes
+        null,
+        512,
+        0.02);
   }
 
-  static TrainerConfig config(String group, Path checkpoints, DomainPolicy policy) {
+  /** The service on one domain (other tests' topics live in the same broker). */
+  static TrainerConfig config(String group, Path checkpoints, String domain, DomainPolicy policy) {
     return new TrainerConfig(
-        group, "it", checkpoints, null, 1, null, "cpu", -1, 1_000L, policy, Map.of());
+        group,
+        "it",
+        checkpoints,
+        null,
+        1,
+        null,
+        "cpu",
+        -1,
+        1_000L,
+        java.util.regex.Pattern.quote(domain),
+        policy,
+        Map.of());
   }
 
   static Set<String> jobIds(List<CheckpointEvent> events) {

@@ -148,6 +148,7 @@ class TrainerKillTest {
             "--checkpoints", store.toString(),
             "--group", "kill-group-" + point,
             "--instance-id", "kill",
+            "--domains", java.util.regex.Pattern.quote(domain),
             "--strategy", "target",
             "--parent", "none",
             "--profile", "cpu-small",

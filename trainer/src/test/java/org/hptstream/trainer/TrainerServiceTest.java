@@ -20,6 +20,7 @@ import org.hptstream.data.Sha256;
 import org.hptstream.schemas.CheckpointEvent;
 import org.hptstream.schemas.CheckpointKind;
 import org.hptstream.schemas.OffsetRange;
+import org.hptstream.schemas.PromotionDecision;
 import org.hptstream.schemas.Strategy;
 import org.hptstream.schemas.TrainingRequest;
 import org.hptstream.testkit.KafkaStackFixture;
@@ -52,11 +53,30 @@ class TrainerServiceTest {
     AvroPublisher<TrainingRequest> requests =
         new AvroPublisher<>(clientConfig(stack), TopicSpec.events(TopicNames.TRAINING_REQUESTS));
 
+    // A second domain whose learning rate makes every job diverge.
+    String diverging = "svc-nan";
+    ServiceFixtures.ingest(stack, tmp, diverging, 0, 64);
+    DomainPolicy policy = ServiceFixtures.tinyPolicy(4, 64);
+    DomainPolicy explode =
+        new DomainPolicy(
+            null, null, null, null, null, null, null, null, null, null, null, null, null, 1e30,
+            null, null);
     Path store = tmp.resolve("checkpoints");
-    TrainerService service =
-        new TrainerService(
-            ServiceFixtures.config(group, store, ServiceFixtures.tinyPolicy(4, 64)),
-            clientConfig(stack));
+    TrainerConfig config =
+        new TrainerConfig(
+            group,
+            "it",
+            store,
+            null,
+            1,
+            null,
+            "cpu",
+            -1,
+            1_000L,
+            "svc-(e2e|nan)",
+            policy,
+            java.util.Map.of(diverging, explode));
+    TrainerService service = new TrainerService(config, clientConfig(stack));
     Thread poll = new Thread(service::run, "trainer-under-test");
     poll.start();
     try {
@@ -76,6 +96,9 @@ class TrainerServiceTest {
               .setRequestId("req-1")
               .build());
       await().atMost(Duration.ofMinutes(3)).until(() -> events(stack, domain).size() >= 2);
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> ServiceFixtures.decisions(stack, diverging).size() >= 1);
     } finally {
       service.stop();
       assertThat(service.awaitStopped(Duration.ofMinutes(2))).isTrue();
@@ -110,6 +133,21 @@ class TrainerServiceTest {
     // Offsets moved with the events; the poison record was dead-lettered once.
     assertThat(committed(stack, group).get(new TopicPartition(topic, 0)).offset()).isEqualTo(end);
     assertThat(ServiceFixtures.raw(stack, TopicNames.deadLetter(topic))).hasSize(1);
+    // The gate ruled on both in the same transactions: no labelled split, so health decides.
+    List<PromotionDecision> decisions = ServiceFixtures.decisions(stack, domain);
+    assertThat(decisions).hasSize(2);
+    assertThat(decisions.get(0).getCheckpointId()).isEqualTo(first.getCheckpointId());
+    assertThat(decisions.get(0).getJobId()).isEqualTo(first.getJobId());
+    assertThat(decisions.get(0).getPromoted()).as(decisions.get(0).getReason()).isTrue();
+    assertThat(decisions.get(0).getPromotedCheckpointId()).isEqualTo(first.getCheckpointId());
+    assertThat(decisions.get(1).getCheckpointId()).isEqualTo(second.getCheckpointId());
+    // The diverging job: no checkpoint event, a rejection with the reason, offsets moved on.
+    assertThat(events(stack, diverging)).isEmpty();
+    List<PromotionDecision> nan = ServiceFixtures.decisions(stack, diverging);
+    assertThat(nan).hasSize(1);
+    assertThat(nan.get(0).getPromoted()).isFalse();
+    assertThat(nan.get(0).getReason()).startsWith("non-finite loss");
+    assertThat(nan.get(0).getPromotedCheckpointId()).isNull();
     assertThat(Files.exists(store)).isTrue();
   }
 }
