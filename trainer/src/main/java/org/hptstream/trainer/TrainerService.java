@@ -138,6 +138,16 @@ public final class TrainerService implements AutoCloseable {
   private static final java.util.concurrent.locks.ReentrantLock TRAINING =
       new java.util.concurrent.locks.ReentrantLock();
 
+  /**
+   * Collapse thresholds of core's health check, measured on up to 512 images of the job's sample:
+   * enough to see a collapse, and the gate stays a small part of a job's time.
+   */
+  static final org.hptstream.health.HealthConfig GATE_HEALTH =
+      new org.hptstream.health.HealthConfig(
+          512,
+          org.hptstream.health.HealthConfig.defaults().minRelativeStd(),
+          org.hptstream.health.HealthConfig.defaults().minEffectiveRank());
+
   /** Attempts of a failing job before the service gives up on its input. */
   static final int MAX_ATTEMPTS = 3;
 
@@ -761,7 +771,7 @@ public final class TrainerService implements AutoCloseable {
                   new PromotionGate.Config(
                       policy.knnTolerance(),
                       org.hptstream.knn.KnnConfig.defaults(),
-                      org.hptstream.health.HealthConfig.defaults(),
+                      GATE_HEALTH,
                       256))
               .judge(store, m, spec.parentId(), new PromotionGate.Evidence(data, train, test));
       LOG.info(

@@ -38,7 +38,7 @@ class TrainerGroupTest {
     // Far below a job's time: an instance that stopped polling while training would be evicted.
     client.put("max.poll.interval.ms", 3000);
     Path store = tmp.resolve("shared-checkpoints");
-    DomainPolicy policy = ServiceFixtures.tinyPolicy(8, 64);
+    DomainPolicy policy = ServiceFixtures.tinyPolicy(4, 64);
     TrainerService a = start(client, store, "a", policy);
     TrainerService b = start(client, store, "b", policy);
     try {
@@ -58,7 +58,7 @@ class TrainerGroupTest {
       assertThat(events(stack, d)).as(d).hasSize(1);
       assertThat(
               new LocalCheckpointStore(store)
-                  .list().stream().filter(m -> m.domain().equals(d) && m.steps() == 8))
+                  .list().stream().filter(m -> m.domain().equals(d) && m.steps() == 4))
           .as("one final checkpoint of %s in the shared store", d)
           .hasSize(1);
     }

@@ -67,7 +67,7 @@ class TrainerKillTest {
         new LocalCheckpointStore(store)
             .list().stream()
                 .filter(m -> m.domain().equals(domain))
-                .filter(m -> m.steps() == 6)
+                .filter(m -> m.steps() == 4)
                 .toList();
     long duplicates = events.size() - ServiceFixtures.jobIds(events).size();
     System.out.printf(
@@ -152,7 +152,7 @@ class TrainerKillTest {
             "--strategy", "target",
             "--parent", "none",
             "--profile", "cpu-small",
-            "--steps", "6",
+            "--steps", "4",
             "--every-images", "64",
             "--every-minutes", "0",
             "--sample-size", "256",
