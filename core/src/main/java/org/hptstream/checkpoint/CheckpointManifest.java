@@ -74,8 +74,41 @@ public record CheckpointManifest(
    *
    * @param imageCount number of images seen / in the training set
    * @param source human-readable description (file, topic and offsets, ...)
+   * @param job the service job that wrote it (its fixed input), or null for a command-line job
    */
-  public record DataStats(long imageCount, String source) {}
+  public record DataStats(long imageCount, String source, JobInput job) {
+    /** A checkpoint written outside the service (no job input). */
+    public DataStats(long imageCount, String source) {
+      this(imageCount, source, null);
+    }
+  }
+
+  /**
+   * A service job's identity and fixed input, recorded in every checkpoint the job writes so a
+   * retried job is recognised and a resumed one continues on exactly the same data.
+   *
+   * @param jobId deterministic id of the job (domain, strategy, parent, data offsets)
+   * @param ranges the partition offset ranges its training sample was drawn from
+   * @param sampleSha256 SHA-256 over the ids of the sampled images, in sample order
+   * @param requestId the training request that caused the job, or null
+   */
+  public record JobInput(
+      String jobId, List<OffsetSpan> ranges, String sampleSha256, String requestId) {
+    /** Copies the ranges. */
+    public JobInput {
+      ranges = ranges == null ? List.of() : List.copyOf(ranges);
+    }
+  }
+
+  /**
+   * Offsets {@code [start, end)} of one partition of a log (e.g. a Kafka topic).
+   *
+   * @param topic topic name
+   * @param partition partition number
+   * @param start first offset
+   * @param end offset after the last one
+   */
+  public record OffsetSpan(String topic, int partition, long start, long end) {}
 
   /**
    * A stored tensor file: one named group of tensors.

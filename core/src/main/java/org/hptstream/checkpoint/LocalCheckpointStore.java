@@ -50,10 +50,22 @@ public final class LocalCheckpointStore implements CheckpointStore {
   private static final String MANIFEST = "manifest.json";
 
   private final Path root;
+  private final java.util.function.Consumer<String> trace;
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** A store rooted at {@code root} (created if missing). */
   public LocalCheckpointStore(Path root) {
+    this(root, step -> {});
+  }
+
+  /**
+   * A store that reports each durability step of a write to {@code trace}, in order: {@code "write
+   * <file>"}, {@code "fsync <file>"} per tensor file and the manifest, {@code "fsync-dir <tmp>"},
+   * {@code "rename <id>"}, {@code "fsync-dir <root>"}. For tests that check the order (a kill
+   * cannot show a missing fsync: the page cache survives it).
+   */
+  public LocalCheckpointStore(Path root, java.util.function.Consumer<String> trace) {
+    this.trace = trace;
     try {
       this.root = Files.createDirectories(root);
     } catch (IOException e) {
@@ -73,7 +85,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
       Files.createDirectory(tmp);
       List<FileEntry> files = new ArrayList<>();
       for (Map.Entry<String, NDList> g : draft.groups().entrySet()) {
-        files.add(writeGroup(tmp, g.getKey(), g.getValue()));
+        files.add(writeGroup(tmp, g.getKey(), g.getValue(), trace));
       }
       String createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
       String id = newId(draft, createdAt, files);
@@ -94,12 +106,20 @@ public final class LocalCheckpointStore implements CheckpointStore {
               files);
       Path manifestFile = tmp.resolve(MANIFEST);
       json.writeValue(manifestFile.toFile(), manifest);
+      trace.accept("write " + MANIFEST);
       fsync(manifestFile);
+      trace.accept("fsync " + MANIFEST);
+      fsyncDirectory(tmp);
+      trace.accept("fsync-dir " + tmp.getFileName());
       Path target = root.resolve(id);
       if (Files.exists(target)) {
         throw new CheckpointException("checkpoint " + id + " already exists in " + root);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      trace.accept("rename " + id);
+      // The rename is durable only once the directory holding it is: before anyone hears of it.
+      fsyncDirectory(root);
+      trace.accept("fsync-dir " + root);
       LOG.info("stored checkpoint {} ({} files) in {}", id, files.size(), root);
       return manifest;
     } catch (IOException e) {
@@ -240,7 +260,9 @@ public final class LocalCheckpointStore implements CheckpointStore {
     return out;
   }
 
-  private static FileEntry writeGroup(Path dir, String group, NDList arrays) throws IOException {
+  private static FileEntry writeGroup(
+      Path dir, String group, NDList arrays, java.util.function.Consumer<String> trace)
+      throws IOException {
     String name = group + ".npz";
     Path file = dir.resolve(name);
     MessageDigest digest = Sha256.digest();
@@ -251,7 +273,9 @@ public final class LocalCheckpointStore implements CheckpointStore {
             digest)) {
       arrays.encode(out, NDList.Encoding.NPZ);
     }
+    trace.accept("write " + name);
     fsync(file);
+    trace.accept("fsync " + name);
     return new FileEntry(name, group, arrays.size(), Files.size(file), Sha256.hex(digest));
   }
 
@@ -296,6 +320,13 @@ public final class LocalCheckpointStore implements CheckpointStore {
 
   private static void fsync(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+
+  /** Makes a directory's entries (a rename into it) durable; Linux allows fsync on a directory. */
+  private static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
   }

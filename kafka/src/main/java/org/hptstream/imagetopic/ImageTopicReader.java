@@ -1,7 +1,6 @@
 package org.hptstream.imagetopic;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,19 +21,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.hptstream.data.DecodedImage;
-import org.hptstream.data.ImageDecoder;
-import org.hptstream.data.ImageFormat;
 import org.hptstream.data.ImageLimits;
 import org.hptstream.data.ImageSet;
 import org.hptstream.data.ImageSets;
 import org.hptstream.data.InvalidImageDataException;
 import org.hptstream.registry.SchemaRegistryClient;
 import org.hptstream.schemas.DeadLetter;
-import org.hptstream.schemas.EncodedImage;
 import org.hptstream.schemas.Image;
 import org.hptstream.schemas.ImageBatch;
 import org.hptstream.schemas.OffsetRange;
-import org.hptstream.schemas.RawPixels;
 import org.hptstream.schemas.Split;
 import org.hptstream.serde.AvroDeserializer;
 import org.hptstream.serde.AvroSerializer;
@@ -67,8 +62,7 @@ public final class ImageTopicReader {
 
   /**
    * @param clientConfig Kafka client settings plus the schema registry keys
-   * @param limits pixel cap checked from each image's header before decoding; an image beyond it
-   *     dead-letters its record
+   * @param limits the largest image accepted, checked from the header before decoding
    */
   public ImageTopicReader(Map<String, Object> clientConfig, ImageLimits limits) {
     this.clientConfig = Map.copyOf(clientConfig);
@@ -131,96 +125,67 @@ public final class ImageTopicReader {
     List<Integer> labels = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     List<OffsetRange> provenance = new ArrayList<>();
-    int duplicates = 0;
-    int deadLettered = 0;
-    boolean allLabelled = true;
+    int[] duplicates = {0};
+    int[] deadLettered = {0};
+    boolean[] allLabelled = {true};
 
-    try (Consumer<byte[], byte[]> consumer = newConsumer();
-        DeadLetters dlq = new DeadLetters(topic)) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, options.timeout());
-      if (infos == null || infos.isEmpty()) {
+    try (DeadLetters dlq = new DeadLetters(topic)) {
+      Map<TopicPartition, long[]> all = currentRanges(topic, options.timeout());
+      if (all.isEmpty()) {
         throw new IllegalArgumentException(
             "no topic " + topic + ": nothing was ingested for domain " + domain);
       }
-      List<TopicPartition> parts =
-          infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-      consumer.assign(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts, options.timeout());
-      Map<TopicPartition, Long> start =
-          new HashMap<>(consumer.beginningOffsets(parts, options.timeout()));
-      options.fromOffsets().forEach((tp, off) -> start.merge(tp, off, Math::max));
-      Set<TopicPartition> open = new HashSet<>();
-      for (TopicPartition tp : parts) {
-        consumer.seek(tp, start.get(tp));
-        provenance.add(new OffsetRange(topic, tp.partition(), start.get(tp), end.get(tp)));
-        if (start.get(tp) < end.get(tp)) {
-          open.add(tp);
-        }
-      }
-      consumer.pause(parts.stream().filter(tp -> !open.contains(tp)).toList());
-      long deadline = System.nanoTime() + options.timeout().toNanos();
-      while (!open.isEmpty()) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "timed out reading " + topic + ": partitions " + open + " not read to their end");
-        }
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
-        for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(POLL)) {
-          TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
-          if (rec.offset() >= end.get(tp)) {
-            continue;
-          }
-          try {
-            ImageBatch batch = deserializer.deserialize(rec.topic(), rec.value());
-            if (batch == null) {
-              throw new IllegalArgumentException("empty record value");
-            }
-            if (options.split() != null && batch.getSplit() != options.split()) {
-              continue;
-            }
-            List<DecodedImage> decoded = new ArrayList<>();
-            for (Image img : batch.getImages()) {
-              decoded.add(decode(img));
-            }
-            // Only a fully decodable batch counts: a half-used record is harder to reason about.
-            for (int i = 0; i < decoded.size(); i++) {
-              Image img = batch.getImages().get(i);
-              if (!seen.add(img.getId())) {
-                duplicates++;
-                continue;
+      Map<TopicPartition, long[]> ranges = new HashMap<>();
+      all.forEach(
+          (tp, r) -> {
+            long from = Math.max(r[0], options.fromOffsets().getOrDefault(tp, r[0]));
+            ranges.put(tp, new long[] {from, r[1]});
+            provenance.add(new OffsetRange(topic, tp.partition(), from, r[1]));
+          });
+      provenance.sort(java.util.Comparator.comparingInt(OffsetRange::getPartition));
+      scan(
+          ranges,
+          options.timeout(),
+          rec -> {
+            try {
+              ImageBatch batch = deserializer.deserialize(rec.topic(), rec.value());
+              if (batch == null) {
+                throw new IllegalArgumentException("empty record value");
               }
-              images.add(decoded.get(i));
-              sources.add(img.getSource());
-              labels.add(img.getLabel());
-              allLabelled &= img.getLabel() != null;
+              if (options.split() != null && batch.getSplit() != options.split()) {
+                return;
+              }
+              List<DecodedImage> decoded = ImageRecords.decodeAll(batch, limits);
+              for (int i = 0; i < decoded.size(); i++) {
+                Image img = batch.getImages().get(i);
+                if (!seen.add(img.getId())) {
+                  duplicates[0]++;
+                  continue;
+                }
+                images.add(decoded.get(i));
+                sources.add(img.getSource());
+                labels.add(img.getLabel());
+                allLabelled[0] &= img.getLabel() != null;
+              }
+            } catch (RuntimeException | InvalidImageDataException e) {
+              dlq.send(rec, e);
+              deadLettered[0]++;
             }
-          } catch (RuntimeException | InvalidImageDataException e) {
-            dlq.send(rec, e);
-            deadLettered++;
-          }
-        }
-        for (TopicPartition tp : List.copyOf(open)) {
-          if (consumer.position(tp) >= end.get(tp)) {
-            open.remove(tp);
-            consumer.pause(List.of(tp));
-          }
-        }
-      }
+          });
     } finally {
       deserializer.close();
     }
     if (images.isEmpty()) {
-      return new Result(null, provenance, duplicates, deadLettered);
+      return new Result(null, provenance, duplicates[0], deadLettered[0]);
     }
-    int[] labelArray = allLabelled ? labels.stream().mapToInt(Integer::intValue).toArray() : null;
+    int[] labelArray =
+        allLabelled[0] ? labels.stream().mapToInt(Integer::intValue).toArray() : null;
     try {
       return new Result(
           ImageSets.assemble(images, sources, labelArray, options.size()),
           provenance,
-          duplicates,
-          deadLettered);
+          duplicates[0],
+          deadLettered[0]);
     } catch (InvalidImageDataException e) {
       throw new IllegalArgumentException(
           "images of domain "
@@ -231,34 +196,76 @@ public final class ImageTopicReader {
     }
   }
 
-  private DecodedImage decode(Image img) throws InvalidImageDataException {
-    Object content = img.getContent();
-    if (content instanceof RawPixels raw) {
-      limits.check(raw.getWidth(), raw.getHeight(), img.getSource());
-      byte[] px = bytes(raw.getPixels());
-      if (raw.getChannels() != 1 && raw.getChannels() != 3) {
-        throw new InvalidImageDataException(
-            img.getSource(), "raw pixels with " + raw.getChannels() + " channels");
+  /**
+   * The offsets {@code {beginning, end}} of every partition of {@code topic} now; empty when the
+   * topic does not exist.
+   */
+  public Map<TopicPartition, long[]> currentRanges(String topic, Duration timeout) {
+    try (Consumer<byte[], byte[]> consumer = newConsumer()) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+      if (infos == null || infos.isEmpty()) {
+        return Map.of();
       }
-      try {
-        return new DecodedImage(raw.getChannels(), raw.getHeight(), raw.getWidth(), px, null);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidImageDataException(img.getSource(), e.getMessage());
-      }
+      List<TopicPartition> parts =
+          infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts, timeout);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
+      Map<TopicPartition, long[]> out = new HashMap<>();
+      parts.forEach(tp -> out.put(tp, new long[] {begin.get(tp), end.get(tp)}));
+      return out;
     }
-    EncodedImage enc = (EncodedImage) content;
-    DecodedImage d = ImageDecoder.decode(bytes(enc.getData()), img.getSource(), limits);
-    if (d.format() != ImageFormat.valueOf(enc.getFormat().name())) {
-      throw new InvalidImageDataException(
-          img.getSource(), "declared " + enc.getFormat() + " but is " + d.format());
-    }
-    return d;
   }
 
-  private static byte[] bytes(java.nio.ByteBuffer b) {
-    byte[] out = new byte[b.remaining()];
-    b.duplicate().get(out);
-    return out;
+  /**
+   * Hands every committed record of the given partitions with an offset in {@code [from, to)} to
+   * {@code visitor}, partition by partition in offset order (a fixed input: the same ranges give
+   * the same records). Reads without a consumer group and commits nothing.
+   *
+   * @param ranges {@code {from, to}} per partition
+   * @throws IllegalStateException when the ranges are not read within {@code timeout}
+   */
+  public void scan(
+      Map<TopicPartition, long[]> ranges,
+      Duration timeout,
+      java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> visitor)
+      throws InterruptedException {
+    try (Consumer<byte[], byte[]> consumer = newConsumer()) {
+      List<TopicPartition> parts = List.copyOf(ranges.keySet());
+      consumer.assign(parts);
+      // Retention may have deleted the start of a range: read what remains.
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts, timeout);
+      Set<TopicPartition> open = new HashSet<>();
+      for (TopicPartition tp : parts) {
+        long from = Math.max(ranges.get(tp)[0], begin.get(tp));
+        consumer.seek(tp, from);
+        if (from < ranges.get(tp)[1]) {
+          open.add(tp);
+        }
+      }
+      consumer.pause(parts.stream().filter(tp -> !open.contains(tp)).toList());
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!open.isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "timed out reading partitions " + open + " to their end offsets");
+        }
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(POLL)) {
+          TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
+          if (rec.offset() < ranges.get(tp)[1]) {
+            visitor.accept(rec);
+          }
+        }
+        for (TopicPartition tp : List.copyOf(open)) {
+          if (consumer.position(tp) >= ranges.get(tp)[1]) {
+            open.remove(tp);
+            consumer.pause(List.of(tp));
+          }
+        }
+      }
+    }
   }
 
   private Consumer<byte[], byte[]> newConsumer() {
@@ -297,19 +304,8 @@ public final class ImageTopicReader {
         ser.configure(clientConfig, false);
         producer = new KafkaProducer<>(p, new StringSerializer(), ser);
       }
-      DeadLetter dl =
-          DeadLetter.newBuilder()
-              .setTopic(rec.topic())
-              .setPartition(rec.partition())
-              .setOffset(rec.offset())
-              .setKey(rec.key() == null ? null : java.nio.ByteBuffer.wrap(rec.key()))
-              .setValue(rec.value() == null ? null : java.nio.ByteBuffer.wrap(rec.value()))
-              .setErrorClass(error.getClass().getName())
-              .setErrorMessage(String.valueOf(error.getMessage()))
-              .setTimestamp(Instant.now())
-              .build();
-      String key =
-          rec.key() == null ? null : new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8);
+      DeadLetter dl = ImageRecords.deadLetter(rec, error);
+      String key = ImageRecords.key(rec);
       try {
         producer.send(new ProducerRecord<>(dlqTopic, key, dl)).get();
       } catch (Exception e) {

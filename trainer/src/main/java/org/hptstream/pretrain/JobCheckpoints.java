@@ -41,13 +41,34 @@ public final class JobCheckpoints {
 
   /**
    * Identifies a job's checkpoints in a store: same domain, strategy, parent, settings and data
-   * statistics (a resume on other data would silently change the normalisation).
+   * statistics (a resume on other data would silently change the normalisation), and for a service
+   * job the same job id.
+   *
+   * @param input the service job's id and fixed input, or null for a command-line job
    */
   public record JobKey(
-      String domain, String strategy, String parentId, PretrainConfig config, ChannelStats stats) {
+      String domain,
+      String strategy,
+      String parentId,
+      PretrainConfig config,
+      ChannelStats stats,
+      CheckpointManifest.JobInput input) {
+    /** A command-line job's key (no service job input). */
+    public JobKey(
+        String domain,
+        String strategy,
+        String parentId,
+        PretrainConfig config,
+        ChannelStats stats) {
+      this(domain, strategy, parentId, config, stats, null);
+    }
+
     boolean matches(CheckpointManifest m) {
       Map<String, Long> s = m.scalars();
-      return m.domain().equals(domain)
+      CheckpointManifest.JobInput recorded = m.data() == null ? null : m.data().job();
+      String recordedJob = recorded == null ? null : recorded.jobId();
+      return java.util.Objects.equals(recordedJob, input == null ? null : input.jobId())
+          && m.domain().equals(domain)
           && m.strategy().equals(strategy)
           && m.normalization().equals(normalization(stats.expandTo(3)))
           && java.util.Objects.equals(m.parentId(), parentId)
@@ -104,7 +125,7 @@ public final class JobCheckpoints {
               s.step(),
               c.arch(),
               normalization(rgb),
-              new CheckpointManifest.DataStats(imageCount, dataSource),
+              new CheckpointManifest.DataStats(imageCount, dataSource, key.input()),
               lastLoss == null || lastLoss.isNaN() ? null : lastLoss,
               scalars,
               groups);

@@ -41,6 +41,8 @@ public final class PretrainJob {
    * @param config profile with overrides
    * @param resume continue from this job's latest checkpoint in {@code out} if there is one
    * @param device where to train; null for the engine default (GPU when present)
+   * @param input the service job's id and fixed input, recorded in every checkpoint and required of
+   *     a checkpoint to resume from; null for a command-line job
    */
   public record Request(
       Strategy strategy,
@@ -51,7 +53,22 @@ public final class PretrainJob {
       Path out,
       PretrainConfig config,
       boolean resume,
-      Device device) {}
+      Device device,
+      CheckpointManifest.JobInput input) {
+    /** A command-line job (no service job input). */
+    public Request(
+        Strategy strategy,
+        Path parent,
+        ImageSet data,
+        String domain,
+        String dataSource,
+        Path out,
+        PretrainConfig config,
+        boolean resume,
+        Device device) {
+      this(strategy, parent, data, domain, dataSource, out, config, resume, device, null);
+    }
+  }
 
   /**
    * @param checkpoint directory of the resulting checkpoint (the parent's for BASE)
@@ -65,6 +82,16 @@ public final class PretrainJob {
 
   private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean stopRequested;
+  private CheckpointStore store;
+
+  /**
+   * Writes checkpoints into {@code store} (whose root must be the request's {@code out}) instead of
+   * a plain {@link LocalCheckpointStore}, e.g. one that traces its durability steps.
+   */
+  public PretrainJob withStore(CheckpointStore store) {
+    this.store = store;
+    return this;
+  }
 
   public PretrainJob addListener(TrainingListener l) {
     listeners.add(l);
@@ -90,7 +117,7 @@ public final class PretrainJob {
         return new Result(r.parent().toAbsolutePath().normalize(), p.id(), 0, null, null);
       }
     }
-    CheckpointStore store = new LocalCheckpointStore(r.out());
+    CheckpointStore store = this.store != null ? this.store : new LocalCheckpointStore(r.out());
     // The parent's arrays live only until the session has copied them into its model: the
     // try-with-resources closes them (once) before training starts. The session owns the rest.
     String parentId = null;
@@ -107,7 +134,7 @@ public final class PretrainJob {
     try (PretrainSession s = session) {
       JobCheckpoints.JobKey key =
           new JobCheckpoints.JobKey(
-              r.domain(), r.strategy().cliName(), parentId, s.config(), s.channelStats());
+              r.domain(), r.strategy().cliName(), parentId, s.config(), s.channelStats(), r.input());
       String resumedFrom = null;
       CheckpointManifest last = null;
       if (r.resume()) {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       StackCommand.class,
       org.hptstream.pretrain.PretrainCommand.class,
       org.hptstream.pretrain.ImportCommand.class,
+      org.hptstream.trainer.TrainerCommand.class,
+      org.hptstream.trainer.RequestCommand.class,
       org.hptstream.evaluation.EvaluateCommand.class,
       org.hptstream.evaluator.EvaluatorCommand.class,
       org.hptstream.views.WatchCommand.class,
