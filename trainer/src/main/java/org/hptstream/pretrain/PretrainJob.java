@@ -134,7 +134,12 @@ public final class PretrainJob {
     try (PretrainSession s = session) {
       JobCheckpoints.JobKey key =
           new JobCheckpoints.JobKey(
-              r.domain(), r.strategy().cliName(), parentId, s.config(), s.channelStats(), r.input());
+              r.domain(),
+              r.strategy().cliName(),
+              parentId,
+              s.config(),
+              s.channelStats(),
+              r.input());
       String resumedFrom = null;
       CheckpointManifest last = null;
       if (r.resume()) {
