@@ -11,7 +11,7 @@ import org.hptstream.schemas.Strategy;
 import org.hptstream.schemas.WeightsRef;
 
 /** Metric and checkpoint events as the evaluator and the trainer write them. */
-final class Events {
+public final class Events {
   private Events() {}
 
   static MetricEvent metric(
@@ -41,11 +41,18 @@ final class Events {
   }
 
   static CheckpointEvent checkpoint(String domain, String id, String parent, long steps, long at) {
+    return checkpoint(
+        domain, id, parent, parent == null ? Strategy.TARGET : Strategy.HPT, steps, at);
+  }
+
+  /** A checkpoint event of a stored-nowhere checkpoint (views and lineage only). */
+  public static CheckpointEvent checkpoint(
+      String domain, String id, String parent, Strategy strategy, long steps, long at) {
     return CheckpointEvent.newBuilder()
         .setDomain(domain)
         .setCheckpointId(id)
         .setParentId(parent)
-        .setStrategy(parent == null ? Strategy.TARGET : Strategy.HPT)
+        .setStrategy(strategy)
         .setSteps(steps)
         .setArchitecture("resnet18-w8-small-in1")
         .setWeights(new WeightsRef("file:///x", "00", 1L))

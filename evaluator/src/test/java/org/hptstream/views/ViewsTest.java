@@ -17,7 +17,6 @@ import org.hptstream.schemas.MetricDirection;
 import org.hptstream.schemas.PromotionDecision;
 import org.hptstream.schemas.Split;
 import org.hptstream.schemas.Strategy;
-import org.hptstream.schemas.WeightsRef;
 import org.hptstream.testkit.KafkaStackFixture;
 import org.hptstream.testkit.TestStackExtension;
 import org.hptstream.topics.TopicNames;
@@ -121,17 +120,6 @@ class ViewsTest {
 
   private static CheckpointEvent checkpoint(
       String domain, String id, String parent, Strategy strategy, long steps, long at) {
-    return CheckpointEvent.newBuilder()
-        .setDomain(domain)
-        .setCheckpointId(id)
-        .setParentId(parent)
-        .setStrategy(strategy)
-        .setSteps(steps)
-        .setArchitecture("resnet18-w8-small-in1")
-        .setWeights(new WeightsRef("file:///x", "00", 1L))
-        .setProvenance(List.of())
-        .setWallTimeMs(1)
-        .setCreatedAt(Instant.ofEpochMilli(at))
-        .build();
+    return org.hptstream.leaderboard.Events.checkpoint(domain, id, parent, strategy, steps, at);
   }
 }
