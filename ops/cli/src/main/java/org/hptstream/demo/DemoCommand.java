@@ -190,7 +190,15 @@ public final class DemoCommand implements Callable<Integer> {
               config.withSteps(baseSteps),
               "base (" + BASE_DOMAIN + ")");
       PretrainConfig update = config.withSteps(updateSteps);
-      runs.add(new Run("BASE: direct transfer", baseRun.dir, baseRun.manifest, 0));
+      // every gain is read against the network TARGET starts from: no training at all
+      runs.add(
+          new Run(
+              "random init (no training)",
+              null,
+              null,
+              0,
+              EvaluatedBackbone.randomInitId(config.arch(), seed)));
+      runs.add(new Run("BASE: direct transfer", baseRun.dir, baseRun.manifest, 0, null));
       runs.add(
           train(
               out,
@@ -250,18 +258,29 @@ public final class DemoCommand implements Callable<Integer> {
           new Evaluator(evalConfig, manager, new FeatureCache(work.resolve("features")));
       EvaluationData data = new EvaluationData(evalTrain, null, evalTest, null);
       for (Run run : runs) {
-        CheckpointLoader.Loaded loaded =
-            CheckpointLoader.load(
-                run.dir,
-                null,
-                norm -> EvaluatedBackbone.Transforms.nativeSize(evalTrain.height(), norm),
-                manager);
+        EvaluatedBackbone backbone =
+            run.dir == null
+                ? EvaluatedBackbone.randomInit(
+                    config.arch(),
+                    seed,
+                    targetRead.images().channelStats().expandTo(3),
+                    norm -> EvaluatedBackbone.Transforms.nativeSize(evalTrain.height(), norm),
+                    manager)
+                : CheckpointLoader.load(
+                        run.dir,
+                        null,
+                        norm -> EvaluatedBackbone.Transforms.nativeSize(evalTrain.height(), norm),
+                        manager)
+                    .backbone();
         List<EvaluationResult> r =
             evaluator.evaluate(
-                loaded.backbone(), data, List.of(Protocol.LINEAR, Protocol.KNN, Protocol.HEALTH));
-        for (EvaluationResult er : r) {
-          for (MetricEvent e : MetricEvents.of(er, TARGET_DOMAIN, Split.TEST)) {
-            metrics.publish(e.getCheckpointId(), e);
+                backbone, data, List.of(Protocol.LINEAR, Protocol.KNN, Protocol.HEALTH));
+        // metric events are about checkpoints: the random row has none, so it stays in the table
+        if (run.dir != null) {
+          for (EvaluationResult er : r) {
+            for (MetricEvent e : MetricEvents.of(er, TARGET_DOMAIN, Split.TEST)) {
+              metrics.publish(e.getCheckpointId(), e);
+            }
           }
         }
         results.put(run, r.toArray(EvaluationResult[]::new));
@@ -291,7 +310,7 @@ public final class DemoCommand implements Callable<Integer> {
           metric(r, "linear", "top1"),
           metric(r, "knn", "top1"),
           metric(r, "health", "effective_rank"),
-          run.manifest.id());
+          run.manifest == null ? run.id : run.manifest.id());
     }
     out.println();
     out.printf(
@@ -417,7 +436,7 @@ public final class DemoCommand implements Callable<Integer> {
         meta.topic(),
         meta.partition(),
         meta.offset());
-    return new Run(label, r.checkpoint(), m, r.steps());
+    return new Run(label, r.checkpoint(), m, r.steps(), null);
   }
 
   private static String metric(List<EvaluationResult> results, String protocol, String name) {
@@ -438,7 +457,11 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("== " + s);
   }
 
-  private record Run(String label, Path dir, CheckpointManifest manifest, long steps) {}
+  /**
+   * A row of the comparison: a checkpoint, or (dir and manifest null) the random network {@code
+   * id}.
+   */
+  private record Run(String label, Path dir, CheckpointManifest manifest, long steps, String id) {}
 
   /** Offset ranges in Kafka's {@code topic-partition[start, end)} notation. */
   static final class TopicsOf {

@@ -11,16 +11,16 @@ import org.hptstream.data.ImageSet;
  * model, footwear and bags (sandal, sneaker, bag, ankle boot) as the new domain an HPT update
  * adapts to. Target labels are re-indexed 0..3.
  */
-final class DemoDomains {
+public final class DemoDomains {
   static final int[] BASE_CLASSES = {0, 1, 2, 3, 4, 6};
   static final int[] TARGET_CLASSES = {5, 7, 8, 9};
 
-  record Target(ImageSet unlabeled, ImageSet train, ImageSet test) {}
+  public record Target(ImageSet unlabeled, ImageSet train, ImageSet test) {}
 
   private DemoDomains() {}
 
   /** Up to {@code n} unlabeled base-domain images from the train split. */
-  static ImageSet base(ImageSet train, int n, long seed) {
+  public static ImageSet base(ImageSet train, int n, long seed) {
     return pick(train, BASE_CLASSES, 0, n, seed).withoutLabels();
   }
 
@@ -28,7 +28,8 @@ final class DemoDomains {
    * Target domain: {@code n} unlabeled images and {@code nTrain} labelled ones (disjoint) from the
    * train split, and {@code nTest} labelled ones from the test split.
    */
-  static Target target(ImageSet train, ImageSet test, int n, int nTrain, int nTest, long seed) {
+  public static Target target(
+      ImageSet train, ImageSet test, int n, int nTrain, int nTest, long seed) {
     ImageSet unlabeled = pick(train, TARGET_CLASSES, 0, n, seed).withoutLabels();
     ImageSet labelled = relabel(pick(train, TARGET_CLASSES, n, nTrain, seed));
     return new Target(unlabeled, labelled, relabel(pick(test, TARGET_CLASSES, 0, nTest, seed)));

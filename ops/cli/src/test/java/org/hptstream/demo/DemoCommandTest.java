@@ -64,7 +64,13 @@ class DemoCommandTest {
     String out = buf.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(out).isZero();
     for (String row :
-        List.of("BASE: direct transfer", "BASE-BN-RECAL", "HPT ", "HPT-BN", "TARGET: scratch")) {
+        List.of(
+            "random init (no training)",
+            "BASE: direct transfer",
+            "BASE-BN-RECAL",
+            "HPT ",
+            "HPT-BN",
+            "TARGET: scratch")) {
       assertThat(out).contains(row);
     }
 
