@@ -6,16 +6,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -118,25 +114,6 @@ final class TestData {
    */
   static <K, V> List<ConsumerRecord<K, V>> readAll(
       KafkaStackFixture stack, String topic, Deserializer<K> keys, Deserializer<V> values) {
-    Map<String, Object> c = new HashMap<>();
-    c.put("bootstrap.servers", stack.bootstrapServers());
-    List<ConsumerRecord<K, V>> out = new ArrayList<>();
-    try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(c, keys, values)) {
-      var infos = consumer.listTopics(Duration.ofSeconds(10)).get(topic);
-      if (infos == null) {
-        return out;
-      }
-      List<TopicPartition> parts =
-          infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < deadline
-          && parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    return out;
+    return org.hptstream.testkit.TopicContents.read(stack, topic, keys, values);
   }
 }

@@ -2,7 +2,6 @@ package org.hptstream.trainer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -119,27 +117,7 @@ final class ServiceFixtures {
 
   static <K, V> List<ConsumerRecord<K, V>> readCommitted(
       KafkaStackFixture stack, String topic, Deserializer<K> keys, Deserializer<V> values) {
-    Map<String, Object> c = new HashMap<>();
-    c.put("bootstrap.servers", stack.bootstrapServers());
-    c.put("isolation.level", "read_committed");
-    List<ConsumerRecord<K, V>> out = new ArrayList<>();
-    try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(c, keys, values)) {
-      var infos = consumer.listTopics(Duration.ofSeconds(10)).get(topic);
-      if (infos == null) {
-        return out;
-      }
-      List<TopicPartition> parts =
-          infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < deadline
-          && parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    return out;
+    return org.hptstream.testkit.TopicContents.read(stack, topic, keys, values);
   }
 
   /** The group's committed offsets of a topic's partitions. */
