@@ -1,3 +1,5 @@
+package org.hptstream.bench.trainer;
+
 import java.io.DataOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,8 +63,22 @@ public final class TrainerBench {
     String domain = "bench-" + run;
     DomainPolicy policy =
         new DomainPolicy(
-            "target", "none", "cpu-small", steps, (long) n, 0.0, false, n, 0L, null, null, null,
-            steps, null, 2000, 0.02);
+            "target",
+            "none",
+            "cpu-small",
+            steps,
+            (long) n,
+            0.0,
+            false,
+            n,
+            0L,
+            null,
+            null,
+            null,
+            steps,
+            null,
+            2000,
+            0.02);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
       new TopicAdmin(admin).ensure(TopicSpec.images(domain, 1));
     }
@@ -153,13 +169,32 @@ public final class TrainerBench {
       new Ingestor(client)
           .run(
               IngestConfig.of(
-                  big, List.of(idx(work.resolve("rebuild-" + run), FashionMnist.train().slice(0, rebuildN)))),
+                  big,
+                  List.of(
+                      idx(
+                          work.resolve("rebuild-" + run),
+                          FashionMnist.train().slice(0, rebuildN)))),
               IngestListener.NONE);
       DomainPolicy onRequest =
           new DomainPolicy(
-              "target", "none", "cpu-small", steps, 0L, 0.0, true, 10_000, 0L, null, null, null,
-              null, null, 2000, 0.02);
-      TrainerService s = start(client, "bench-rebuild-" + run, work.resolve("r-" + run), big, onRequest);
+              "target",
+              "none",
+              "cpu-small",
+              steps,
+              0L,
+              0.0,
+              true,
+              10_000,
+              0L,
+              null,
+              null,
+              null,
+              null,
+              null,
+              2000,
+              0.02);
+      TrainerService s =
+          start(client, "bench-rebuild-" + run, work.resolve("r-" + run), big, onRequest);
       rebuildMs = awaitRebuilt(s, big);
       s.stop();
       s.awaitStopped(Duration.ofMinutes(2));
@@ -186,7 +221,8 @@ public final class TrainerBench {
         rebuildN,
         rebuildMs);
     TestStack.closeShared();
-    System.out.printf(Locale.ROOT, "RESULT trainer ratio=%.3f target=1.10%n", triggerToEvent / inProcess);
+    System.out.printf(
+        Locale.ROOT, "RESULT trainer ratio=%.3f target=1.10%n", triggerToEvent / inProcess);
     System.exit(0);
   }
 
@@ -196,8 +232,18 @@ public final class TrainerBench {
     TrainerService s =
         new TrainerService(
             new TrainerConfig(
-                group, "bench", store, null, 1, null, "cpu", 0, 1_000L, Pattern.quote(domain),
-                policy, Map.of()),
+                group,
+                "bench",
+                store,
+                null,
+                1,
+                null,
+                "cpu",
+                0,
+                1_000L,
+                Pattern.quote(domain),
+                policy,
+                Map.of()),
             client);
     Thread t = new Thread(s::run, "bench-trainer");
     t.setDaemon(true);
@@ -210,7 +256,8 @@ public final class TrainerBench {
       try {
         return HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.httpPort() + path)).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.httpPort() + path))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
       } catch (java.io.IOException e) {
@@ -221,7 +268,9 @@ public final class TrainerBench {
   }
 
   private static long awaitRebuilt(TrainerService s, String domain) throws Exception {
-    Pattern p = Pattern.compile("\"" + Pattern.quote(domain) + "\":\\{\"rebuilt\":true,\"rebuildMs\":(\\d+)");
+    Pattern p =
+        Pattern.compile(
+            "\"" + Pattern.quote(domain) + "\":\\{\"rebuilt\":true,\"rebuildMs\":(\\d+)");
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     while (System.nanoTime() < deadline) {
       Matcher m = p.matcher(get(s, "/health"));
@@ -247,7 +296,8 @@ public final class TrainerBench {
     AvroDeserializer<CheckpointEvent> values =
         AvroDeserializer.specific(SchemaRegistryClient.fromConfigs(client), CheckpointEvent.class);
     values.configure(client, false);
-    KafkaConsumer<String, CheckpointEvent> k = new KafkaConsumer<>(c, new StringDeserializer(), values);
+    KafkaConsumer<String, CheckpointEvent> k =
+        new KafkaConsumer<>(c, new StringDeserializer(), values);
     List<TopicPartition> parts = List.of(new TopicPartition(TopicNames.CHECKPOINTS, 0));
     k.assign(parts);
     k.seekToEnd(parts);
@@ -255,7 +305,8 @@ public final class TrainerBench {
     return k;
   }
 
-  private static CheckpointEvent awaitEvent(KafkaConsumer<String, CheckpointEvent> k, String domain) {
+  private static CheckpointEvent awaitEvent(
+      KafkaConsumer<String, CheckpointEvent> k, String domain) {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (System.nanoTime() < deadline) {
       for (ConsumerRecord<String, CheckpointEvent> r : k.poll(Duration.ofMillis(100))) {

@@ -1,3 +1,5 @@
+package org.hptstream.bench.evaluator;
+
 import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -76,12 +78,26 @@ public final class EvaluatorBench {
 
       EvaluatorServiceConfig config =
           new EvaluatorServiceConfig(
-              store, "bench-" + domain, "bench", List.of("linear", "knn", "health"), "cpu",
-              probeSteps, null, 1, "127.0.0.1", 0, false, work.resolve("state"), 32, 3600);
+              store,
+              "bench-" + domain,
+              "bench",
+              List.of("linear", "knn", "health"),
+              "cpu",
+              probeSteps,
+              null,
+              1,
+              "127.0.0.1",
+              0,
+              false,
+              work.resolve("state"),
+              32,
+              3600);
       // The reference reads the splits the way the service does, once (warm).
       ImageTopicReader reader = new ImageTopicReader(clients);
-      ImageSet rTrain = reader.read(domain, ImageTopicReader.Options.all().withSplit(Split.TRAIN)).images();
-      ImageSet rTest = reader.read(domain, ImageTopicReader.Options.all().withSplit(Split.TEST)).images();
+      ImageSet rTrain =
+          reader.read(domain, ImageTopicReader.Options.all().withSplit(Split.TRAIN)).images();
+      ImageSet rTest =
+          reader.read(domain, ImageTopicReader.Options.all().withSplit(Split.TEST)).images();
       EvaluationData data = new EvaluationData(rTrain, null, rTest, null);
 
       try (EvaluatorApp app =
@@ -94,7 +110,9 @@ public final class EvaluatorBench {
         // Warm-up: splits read and cached, BASE row measured, JIT warm.
         long t = System.nanoTime();
         int perCheckpoint = serviceRun(events, metrics, store, domain, ids.get(0), -1);
-        System.err.printf("warm-up checkpoint: %.2f s, %d metric events each%n", (System.nanoTime() - t) / 1e9, perCheckpoint);
+        System.err.printf(
+            "warm-up checkpoint: %.2f s, %d metric events each%n",
+            (System.nanoTime() - t) / 1e9, perCheckpoint);
         reference(config, store, ids.get(0), data);
 
         double[] ratios = new double[rounds];
@@ -107,15 +125,20 @@ public final class EvaluatorBench {
           svc[r] = (System.nanoTime() - s0) / 1e9;
           ref[r] = reference(config, store, id, data);
           ratios[r] = svc[r] / ref[r];
-          System.err.printf("round %d: service %.2f s (event committed -> last metric committed), in-process %.2f s, ratio %.3f%n",
+          System.err.printf(
+              "round %d: service %.2f s (event committed -> last metric committed), in-process %.2f s, ratio %.3f%n",
               r, svc[r], ref[r], ratios[r]);
         }
         app.stop(Duration.ofSeconds(30));
         loop.join(30_000);
         Arrays.sort(ratios);
         double median = ratios[rounds / 2];
-        System.out.printf("service %s s, in-process %s s, ratio per round (sorted) %s, median %.3f%n",
-            Arrays.toString(round(svc)), Arrays.toString(round(ref)), Arrays.toString(round(ratios)), median);
+        System.out.printf(
+            "service %s s, in-process %s s, ratio per round (sorted) %s, median %.3f%n",
+            Arrays.toString(round(svc)),
+            Arrays.toString(round(ref)),
+            Arrays.toString(round(ratios)),
+            median);
         System.out.printf("RESULT evaluator ratio=%.3f target=1.10%n", median);
       }
     }
@@ -126,15 +149,19 @@ public final class EvaluatorBench {
     return Arrays.stream(v).map(x -> Math.round(x * 1000) / 1000.0).toArray();
   }
 
-  /** Seconds of one in-process evaluation: load + linear, kNN, health with a fresh feature cache. */
-  static double reference(EvaluatorServiceConfig config, Path store, String id, EvaluationData data) {
+  /**
+   * Seconds of one in-process evaluation: load + linear, kNN, health with a fresh feature cache.
+   */
+  static double reference(
+      EvaluatorServiceConfig config, Path store, String id, EvaluationData data) {
     long t0 = System.nanoTime();
     try (NDManager manager = NDManager.newBaseManager()) {
       CheckpointLoader.Loaded loaded =
           CheckpointLoader.load(
               store.resolve(id),
               null,
-              (m, norm) -> EvaluatedBackbone.Transforms.forCheckpoint(m, norm, data.train().height(), null),
+              (m, norm) ->
+                  EvaluatedBackbone.Transforms.forCheckpoint(m, norm, data.train().height(), null),
               manager);
       new Evaluator(config.evaluation(), manager, new FeatureCache(null, 32))
           .evaluate(loaded.backbone(), data, config.parsedProtocols());
@@ -144,10 +171,19 @@ public final class EvaluatorBench {
 
   /** Publishes the checkpoint's event and waits for its metric events; returns how many came. */
   static int serviceRun(
-      AvroPublisher<CheckpointEvent> events, MetricWatch metrics, Path store, String domain, String id, int expected)
+      AvroPublisher<CheckpointEvent> events,
+      MetricWatch metrics,
+      Path store,
+      String domain,
+      String id,
+      int expected)
       throws Exception {
     CheckpointEvent e =
-        CheckpointEvents.of(new LocalCheckpointStore(store).manifest(id).orElseThrow(), store.resolve(id), List.of(), 1);
+        CheckpointEvents.of(
+            new LocalCheckpointStore(store).manifest(id).orElseThrow(),
+            store.resolve(id),
+            List.of(),
+            1);
     events.publish(domain, e); // returns once the broker acknowledged: the event is committed
     return metrics.awaitFor(id, expected);
   }
@@ -158,16 +194,32 @@ public final class EvaluatorBench {
     cmd.setOut(new PrintWriter(new StringWriter()));
     StringWriter err = new StringWriter();
     cmd.setErr(new PrintWriter(err));
-    int code = cmd.execute("--strategy", "target", "--data", FashionMnist.trainImages().toString(),
-        "--out", store.toString(), "--steps", "2", "--limit", "300", "--seed", Integer.toString(seed),
-        "--domain", domain, "--no-progress");
+    int code =
+        cmd.execute(
+            "--strategy",
+            "target",
+            "--data",
+            FashionMnist.trainImages().toString(),
+            "--out",
+            store.toString(),
+            "--steps",
+            "2",
+            "--limit",
+            "300",
+            "--seed",
+            Integer.toString(seed),
+            "--domain",
+            domain,
+            "--no-progress");
     if (code != 0) {
       throw new IllegalStateException("pretrain failed: " + err);
     }
     java.util.Set<String> after = ids(store);
     after.removeAll(before);
     return after.stream()
-        .max(java.util.Comparator.comparingLong(i -> new LocalCheckpointStore(store).manifest(i).orElseThrow().steps()))
+        .max(
+            java.util.Comparator.comparingLong(
+                i -> new LocalCheckpointStore(store).manifest(i).orElseThrow().steps()))
         .orElseThrow();
   }
 
@@ -175,7 +227,8 @@ public final class EvaluatorBench {
     java.util.Set<String> out = new java.util.HashSet<>();
     if (Files.isDirectory(store)) {
       try (var d = Files.list(store)) {
-        d.filter(p -> Files.isRegularFile(p.resolve("manifest.json"))).forEach(p -> out.add(p.getFileName().toString()));
+        d.filter(p -> Files.isRegularFile(p.resolve("manifest.json")))
+            .forEach(p -> out.add(p.getFileName().toString()));
       }
     }
     return out;
@@ -186,13 +239,26 @@ public final class EvaluatorBench {
       for (int from = 0; from < s.size(); from += 500) {
         List<Image> images = new ArrayList<>();
         for (int i = from; i < Math.min(s.size(), from + 500); i++) {
-          images.add(Image.newBuilder().setId(split + "-" + i)
-              .setContent(new RawPixels(s.channels(), s.height(), s.width(), ByteBuffer.wrap(s.image(i))))
-              .setLabel(s.label(i)).setSource("fmnist#" + i).build());
+          images.add(
+              Image.newBuilder()
+                  .setId(split + "-" + i)
+                  .setContent(
+                      new RawPixels(
+                          s.channels(), s.height(), s.width(), ByteBuffer.wrap(s.image(i))))
+                  .setLabel(s.label(i))
+                  .setSource("fmnist#" + i)
+                  .build());
         }
-        p.publish(domain, ImageBatch.newBuilder().setDomain(domain).setSplit(split)
-            .setBatchId(UUID.randomUUID().toString()).setProducerId("bench").setCreatedAt(Instant.now())
-            .setImages(images).build());
+        p.publish(
+            domain,
+            ImageBatch.newBuilder()
+                .setDomain(domain)
+                .setSplit(split)
+                .setBatchId(UUID.randomUUID().toString())
+                .setProducerId("bench")
+                .setCreatedAt(Instant.now())
+                .setImages(images)
+                .build());
       }
     }
   }
@@ -212,11 +278,15 @@ public final class EvaluatorBench {
       consumer.assign(List.of(tp));
       consumer.seekToEnd(List.of(tp));
       consumer.position(tp);
-      values = AvroDeserializer.specific(SchemaRegistryClient.fromConfigs(clients), MetricEvent.class);
+      values =
+          AvroDeserializer.specific(SchemaRegistryClient.fromConfigs(clients), MetricEvent.class);
       values.configure(clients, false);
     }
 
-    /** Waits until {@code expected} non-BASE events of {@code id} arrived (-1: until some, then quiet). */
+    /**
+     * Waits until {@code expected} non-BASE events of {@code id} arrived (-1: until some, then
+     * quiet).
+     */
     int awaitFor(String id, int expected) {
       long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
       long quietSince = -1;

@@ -1,3 +1,5 @@
+package org.hptstream.bench.cpuprofile;
+
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,7 +66,8 @@ public class CpuProfileSweep {
     List<Row> rows = new ArrayList<>();
     Map<Integer, Row> random = new LinkedHashMap<>();
     try (NDManager m = NDManager.newBaseManager()) {
-      Evaluator evaluator = new Evaluator(EvaluationConfig.cpu().withSeed(0), m, new FeatureCache());
+      Evaluator evaluator =
+          new Evaluator(EvaluationConfig.cpu().withSeed(0), m, new FeatureCache());
       for (String spec : args) {
         String name = spec.substring(0, spec.indexOf(':'));
         PretrainConfig c = parse(spec.substring(spec.indexOf(':') + 1));
@@ -94,8 +97,7 @@ public class CpuProfileSweep {
         for (int s = SEED0; s < SEED0 + SEEDS; s++) {
           long t0 = System.nanoTime();
           try (PretrainSession session =
-              new PretrainSession(
-                  Strategy.TARGET, c.withSeed(s), target.unlabeled(), null, null)) {
+              new PretrainSession(Strategy.TARGET, c.withSeed(s), target.unlabeled(), null, null)) {
             double loss = 0;
             for (long i = 0; i < c.steps(); i++) loss = session.runStep().loss();
             double wall = (System.nanoTime() - t0) / 1e9;
@@ -281,9 +283,7 @@ public class CpuProfileSweep {
     String markdown(Row random) {
       PretrainConfig c = config;
       String vs =
-          random == null
-              ? "-"
-              : String.format(Locale.ROOT, "%.3f", mean(0) / random.mean(0));
+          random == null ? "-" : String.format(Locale.ROOT, "%.3f", mean(0) / random.mean(0));
       String gain =
           random == null
               ? "-"
@@ -324,9 +324,7 @@ public class CpuProfileSweep {
           other == null
               ? "-"
               : String.format(
-                  Locale.ROOT,
-                  "%.1f",
-                  (mean(0) - other.mean(0)) / Math.max(std(0), other.std(0)));
+                  Locale.ROOT, "%.1f", (mean(0) - other.mean(0)) / Math.max(std(0), other.std(0)));
       return String.format(
           Locale.ROOT,
           "| %s | %d | %.4f ± %.4f | %.4f ± %.4f | %s |",

@@ -1,3 +1,5 @@
+package org.hptstream.bench.learning;
+
 import java.nio.file.Path;
 import java.util.Locale;
 import org.hptstream.data.ChannelStats;
@@ -8,9 +10,9 @@ import org.hptstream.pretrain.PretrainConfig;
 
 /**
  * Writes the demo's target domain (Fashion-MNIST footwear and bags, the demo's default sizes and
- * seed) as IDX files into args[0] and prints the cpu-small profile and the domain's pixel statistics
- * as shell assignments (all but the steps, which the bench sets), so the PyTorch reference trains
- * with exactly the profile's numbers.
+ * seed) as IDX files into args[0] and prints the cpu-small profile and the domain's pixel
+ * statistics as shell assignments (all but the steps, which the bench sets), so the PyTorch
+ * reference trains with exactly the profile's numbers.
  */
 public class LearningPrep {
   public static void main(String[] args) throws Exception {
@@ -24,7 +26,9 @@ public class LearningPrep {
         dir.resolve("train-images-idx3-ubyte.gz"),
         dir.resolve("train-labels-idx1-ubyte.gz"));
     Idx.write(
-        t.test(), dir.resolve("test-images-idx3-ubyte.gz"), dir.resolve("test-labels-idx1-ubyte.gz"));
+        t.test(),
+        dir.resolve("test-images-idx3-ubyte.gz"),
+        dir.resolve("test-labels-idx1-ubyte.gz"));
     PretrainConfig c = PretrainConfig.cpuSmall();
     ChannelStats s = t.unlabeled().channelStats();
     var a = c.augment();

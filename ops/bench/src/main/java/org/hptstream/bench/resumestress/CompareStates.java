@@ -1,3 +1,5 @@
+package org.hptstream.bench.resumestress;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
