@@ -13,6 +13,7 @@ import org.hptstream.moco.NonFiniteLossException;
 import org.hptstream.model.WeightLoadException;
 import org.hptstream.progress.ConsoleProgress;
 import org.hptstream.strategy.Strategy;
+import org.hptstream.tensor.Devices;
 import org.hptstream.topics.SafeNames;
 import org.hptstream.topics.SafeNames.Kind;
 import picocli.CommandLine.Command;
@@ -191,7 +192,7 @@ public final class PretrainCommand implements Callable<Integer> {
     if (checkpointEvery != null) c = c.withCheckpointEvery(checkpointEvery);
     ImageSet images = ImageSets.load(data, null, new ImageSets.FolderOptions(loadSize, false));
     if (limit != null) images = images.slice(0, Math.min(limit, images.size()));
-    Device dev = device == null ? null : Device.fromName(device);
+    Device dev = Devices.parse(device);
     String d = domain != null ? domain : domainOf(data);
     return new PretrainJob.Request(
         s,

@@ -78,6 +78,7 @@ import org.hptstream.schemas.TrainingRequest;
 import org.hptstream.serde.AvroDeserializer;
 import org.hptstream.service.ServiceHttp;
 import org.hptstream.strategy.Strategy;
+import org.hptstream.tensor.Devices;
 import org.hptstream.topics.TopicAdmin;
 import org.hptstream.topics.TopicNames;
 import org.hptstream.topics.TopicSpec;
@@ -194,7 +195,7 @@ public final class TrainerService implements AutoCloseable {
     this.clientConfig = Map.copyOf(clientConfig);
     this.store = new LocalCheckpointStore(config.checkpoints(), FaultHooks::trace);
     this.limits = config.imageLimits();
-    this.device = device(config.device());
+    this.device = Devices.parse(config.device());
     this.executor =
         Executors.newFixedThreadPool(
             config.maxConcurrentJobs(),
@@ -222,21 +223,6 @@ public final class TrainerService implements AutoCloseable {
                     ? Double.NaN
                     : Duration.between(s.lastCheckpointAt, Instant.now()).toMillis() / 1000.0)
         .register(meters);
-  }
-
-  private static Device device(String name) {
-    if (name == null) {
-      return null;
-    }
-    Device d = Device.fromName(name);
-    if (d.isGpu() && Engine.getInstance().getGpuCount() == 0) {
-      throw new IllegalArgumentException(
-          "--device "
-              + name
-              + ": libtorch sees no CUDA GPU (a CPU libtorch is on the class path; see README,"
-              + " 'Training on a GPU')");
-    }
-    return d;
   }
 
   /** The bound HTTP port, or -1 without HTTP. */
