@@ -184,10 +184,8 @@ public final class EvaluatorService implements AutoCloseable {
   /** Runs until {@link #stop()}; the current evaluation finishes (and commits) first. */
   public void run() {
     try {
-      // libtorch's grad mode is per thread and only the engine's loading thread has it off:
-      // evaluation is inference (the probe has closed-form gradients), so turn it off here too.
-      NDManager.newBaseManager().close();
-      ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+      // Evaluation is inference (the probe has closed-form gradients).
+      org.hptstream.tensor.GradMode.offOnThisThread();
       consumer.subscribe(
           List.of(TopicNames.CHECKPOINTS),
           new ConsumerRebalanceListener() {

@@ -732,9 +732,7 @@ public final class TrainerService implements AutoCloseable {
       JobSpec spec, PretrainJob job, DomainPolicy policy, ImageSet train, ImageSet test) {
     long t0 = System.nanoTime();
     try {
-      // libtorch's grad mode is per thread and on by default; the engine turned it off only on
-      // the thread that loaded it. Training opens its own gradient collector.
-      ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+      org.hptstream.tensor.GradMode.offOnThisThread();
       ImageSet data = spec.sample() != null ? spec.sample() : rebuildSample(spec, policy);
       Path parentDir = spec.parentId() == null ? null : store.root().resolve(spec.parentId());
       PretrainJob.Result r;
