@@ -72,6 +72,8 @@ public final class PromotionGate {
   /** Rules on {@code candidate}; {@code parentId} (or null) is its parent in {@code store}. */
   public Decision judge(
       CheckpointStore store, CheckpointManifest candidate, String parentId, Evidence evidence) {
+    // Inference on whatever thread calls: autograd off here, whichever thread loaded the engine.
+    org.hptstream.tensor.GradMode.offOnThisThread();
     Map<String, Double> checks = new LinkedHashMap<>();
     Double loss = candidate.finalLoss();
     boolean trains = Strategy.parse(candidate.strategy()).gradientSteps();
