@@ -17,6 +17,7 @@ import org.hptstream.checkpoint.LocalCheckpointStore;
 import org.hptstream.clients.AvroPublisher;
 import org.hptstream.clients.ClientOptions;
 import org.hptstream.data.FashionMnist;
+import org.hptstream.data.FashionMnistDomains;
 import org.hptstream.data.Idx;
 import org.hptstream.data.ImageSet;
 import org.hptstream.evaluation.CheckpointLoader;
@@ -151,8 +152,9 @@ public final class DemoCommand implements Callable<Integer> {
     say(out, "1/5 data: two domains cut from Fashion-MNIST by class (a real domain shift)");
     ImageSet train = FashionMnist.train();
     ImageSet testSet = FashionMnist.test();
-    ImageSet base = DemoDomains.base(train, images, seed);
-    DemoDomains.Target target = DemoDomains.target(train, testSet, images, labelled, test, seed);
+    ImageSet base = FashionMnistDomains.base(train, images, seed);
+    FashionMnistDomains.Target target =
+        FashionMnistDomains.target(train, testSet, images, labelled, test, seed);
 
     say(
         out,

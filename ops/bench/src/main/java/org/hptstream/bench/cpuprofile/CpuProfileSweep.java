@@ -9,8 +9,8 @@ import java.util.Map;
 import org.hptstream.augment.AugmentConfig;
 import org.hptstream.data.ChannelStats;
 import org.hptstream.data.FashionMnist;
+import org.hptstream.data.FashionMnistDomains;
 import org.hptstream.data.ImageSet;
-import org.hptstream.demo.DemoDomains;
 import org.hptstream.evaluation.EvaluatedBackbone;
 import org.hptstream.evaluation.EvaluationConfig;
 import org.hptstream.evaluation.EvaluationData;
@@ -35,7 +35,8 @@ import org.hptstream.strategy.Strategy;
  * <p>Args: variants, each {@code name:key=value,...} with keys lr (absolute, at the batch), m (key
  * encoder momentum), k (queue), scale (smallest crop area), blur (blur probability), width, batch,
  * steps, t (temperature); unset keys keep the committed cpu-small profile. Env: SEEDS (3), IMAGES,
- * LABELLED, TEST (demo defaults), HPT (0), BASE_STEPS (demo's), UPDATE_STEPS (demo's).
+ * LABELLED, TEST (demo defaults), DOMAIN (target: the demo's; fmnist10: all ten classes), HPT (0),
+ * BASE_STEPS (demo's), UPDATE_STEPS (demo's).
  */
 public class CpuProfileSweep {
   static final int SEEDS = Integer.parseInt(env("SEEDS", "3"));
@@ -45,14 +46,16 @@ public class CpuProfileSweep {
     int images = Integer.parseInt(env("IMAGES", "3000"));
     ImageSet train = FashionMnist.train();
     ImageSet test = FashionMnist.test();
-    DemoDomains.Target target =
-        DemoDomains.target(
-            train,
-            test,
-            images,
-            Integer.parseInt(env("LABELLED", "2000")),
-            Integer.parseInt(env("TEST", "2000")),
-            0);
+    int labelled = Integer.parseInt(env("LABELLED", "2000"));
+    int tested = Integer.parseInt(env("TEST", "2000"));
+    // DOMAIN=fmnist10: all ten classes (unlabeled from the head of train, labelled from 30,000 on).
+    FashionMnistDomains.Target target =
+        env("DOMAIN", "target").equals("fmnist10")
+            ? new FashionMnistDomains.Target(
+                train.slice(0, images).withoutLabels(),
+                train.slice(30_000, 30_000 + labelled),
+                test.slice(0, tested))
+            : FashionMnistDomains.target(train, test, images, labelled, tested, 0);
     EvaluationData data = new EvaluationData(target.train(), null, target.test(), null);
     ChannelStats norm = target.unlabeled().channelStats();
     System.out.printf(
@@ -142,13 +145,13 @@ public class CpuProfileSweep {
   static void hptVersusTarget(
       PretrainConfig c,
       ImageSet train,
-      DemoDomains.Target target,
+      FashionMnistDomains.Target target,
       EvaluationData data,
       Evaluator evaluator,
       NDManager m) {
     long baseSteps = Long.parseLong(env("BASE_STEPS", "300"));
     long updateSteps = Long.parseLong(env("UPDATE_STEPS", "100"));
-    ImageSet base = DemoDomains.base(train, Integer.parseInt(env("IMAGES", "3000")), 0);
+    ImageSet base = FashionMnistDomains.base(train, Integer.parseInt(env("IMAGES", "3000")), 0);
     Row hpt = new Row("HPT (base " + baseSteps + " steps)", c, updateSteps);
     Row scratch = new Row("TARGET", c, updateSteps);
     for (int s = 0; s < SEEDS; s++) {

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.hptstream.data.ChannelStats;
 import org.hptstream.data.FashionMnist;
+import org.hptstream.data.FashionMnistDomains;
 import org.hptstream.data.Idx;
-import org.hptstream.demo.DemoDomains;
 import org.hptstream.pretrain.PretrainConfig;
 
 /**
@@ -18,8 +18,9 @@ public class LearningPrep {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int images = Integer.parseInt(args[1]);
-    DemoDomains.Target t =
-        DemoDomains.target(FashionMnist.train(), FashionMnist.test(), images, 2000, 2000, 0);
+    FashionMnistDomains.Target t =
+        FashionMnistDomains.target(
+            FashionMnist.train(), FashionMnist.test(), images, 2000, 2000, 0);
     Idx.write(t.unlabeled(), dir.resolve("unlabeled-images-idx3-ubyte.gz"), null);
     Idx.write(
         t.train(),

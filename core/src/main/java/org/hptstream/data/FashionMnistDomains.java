@@ -1,23 +1,23 @@
-package org.hptstream.demo;
+package org.hptstream.data;
 
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
-import org.hptstream.data.ImageSet;
 
 /**
- * Two image domains cut from Fashion-MNIST by class, so the demo has a real domain shift between
- * the base and the target: clothing (T-shirt, trouser, pullover, dress, coat, shirt) for the base
- * model, footwear and bags (sandal, sneaker, bag, ankle boot) as the new domain an HPT update
- * adapts to. Target labels are re-indexed 0..3.
+ * Two image domains cut from Fashion-MNIST by class, so the demo (and the benchmarks and tests that
+ * measure what it shows) have a real domain shift between the base and the target: clothing
+ * (T-shirt, trouser, pullover, dress, coat, shirt) for the base model, footwear and bags (sandal,
+ * sneaker, bag, ankle boot) as the new domain an HPT update adapts to. Target labels are re-indexed
+ * 0..3.
  */
-public final class DemoDomains {
+public final class FashionMnistDomains {
   static final int[] BASE_CLASSES = {0, 1, 2, 3, 4, 6};
   static final int[] TARGET_CLASSES = {5, 7, 8, 9};
 
   public record Target(ImageSet unlabeled, ImageSet train, ImageSet test) {}
 
-  private DemoDomains() {}
+  private FashionMnistDomains() {}
 
   /** Up to {@code n} unlabeled base-domain images from the train split. */
   public static ImageSet base(ImageSet train, int n, long seed) {
