@@ -106,8 +106,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Samples.</b> On assignment each domain's partitions are re-read from the log's beginning
  * (the log is the durable store): the bottom-k sample is a function of the set of images read, so
  * it comes out identical after any restart. Records below the committed offsets were covered by an
- * announced job: they are sampled but neither counted as new nor dead-lettered again. Labelled
- * evaluation splits never enter training.
+ * announced job: they are sampled but not counted as new. Labelled evaluation splits never enter
+ * training.
+ *
+ * <p><b>Dead letters and pause.</b> Unusable records go to the dead-letter topic within a second,
+ * in a transaction with the group's offsets whose metadata marks how far letters were sent ({@link
+ * DeadLetterBuffer}): once per group, across restarts. A domain whose letters cannot be sent fills
+ * its bounded buffer ({@link ConsumptionLimits}) and its partitions are paused until they are.
  *
  * <p><b>Ownership.</b> {@link DomainAssignor} gives all partitions of a domain's topic to one
  * instance; a domain trains only where all of its partitions are held, so no two instances ever

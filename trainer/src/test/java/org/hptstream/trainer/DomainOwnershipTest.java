@@ -162,19 +162,8 @@ class DomainOwnershipTest {
       KafkaStackFixture stack, Path store, String instance, DomainPolicy policy) throws Exception {
     TrainerService s =
         new TrainerService(
-            new TrainerConfig(
-                "own-group",
-                instance,
-                store,
-                null,
-                1,
-                null,
-                "cpu",
-                0,
-                1_000L,
-                "own-(multi|single)",
-                policy,
-                Map.of()),
+            ServiceFixtures.config(
+                "own-group", instance, store, "own-(multi|single)", true, policy),
             ServiceFixtures.clientConfig(stack));
     new Thread(s::run, "trainer-own-" + instance).start();
     return s;

@@ -56,12 +56,13 @@ class TrainerConsumptionTest {
     System.setProperty(FaultHooks.STEP_DELAY_PROPERTY, "2500");
     TrainerService service =
         new TrainerService(
-            withHttp(
-                ServiceFixtures.config(
-                    "cons-long-group",
-                    tmp.resolve("store-long"),
-                    domain,
-                    ServiceFixtures.tinyPolicy(6, 64))),
+            ServiceFixtures.config(
+                "cons-long-group",
+                "it",
+                tmp.resolve("store-long"),
+                domain,
+                true,
+                ServiceFixtures.tinyPolicy(6, 64)),
             client);
     Thread t = new Thread(service::run, "trainer-cons-long");
     t.start();
@@ -113,7 +114,7 @@ class TrainerConsumptionTest {
     // No job: the letters must go out on their own.
     DomainPolicy policy = ServiceFixtures.tinyPolicy(4, 0);
     TrainerConfig config =
-        withHttp(ServiceFixtures.config(group, tmp.resolve("s"), domain, policy));
+        ServiceFixtures.config(group, "it", tmp.resolve("s"), domain, true, policy);
 
     TrainerService first = new TrainerService(config, client).withConsumptionLimits(limits);
     new Thread(first::run, "trainer-cons-dl-1").start();
@@ -197,23 +198,6 @@ class TrainerConsumptionTest {
     return new ImageTopicReader(ServiceFixtures.clientConfig(stack))
         .currentRanges(topic, Duration.ofSeconds(30))
         .get(new TopicPartition(topic, 0))[1];
-  }
-
-  /** The same config with HTTP on a free port. */
-  static TrainerConfig withHttp(TrainerConfig c) {
-    return new TrainerConfig(
-        c.groupId(),
-        c.instanceId(),
-        c.checkpoints(),
-        c.baseCheckpoint(),
-        c.maxConcurrentJobs(),
-        c.maxImagePixels(),
-        c.device(),
-        0,
-        c.metadataRefreshMs(),
-        c.domainPattern(),
-        c.defaults(),
-        c.domains());
   }
 
   static JsonNode health(TrainerService s) throws Exception {
