@@ -366,7 +366,11 @@ public final class TrainerService implements AutoCloseable {
     } catch (Exception e) {
       if (d.deadLetters.isNew(tp, rec.offset())) {
         // Sent in a transaction with the group's offsets (their metadata marks it): once per group.
-        ensureDeadLetterTopic(rec.topic());
+        try {
+          ensureDeadLetterTopic(rec.topic()); // before any transaction names it
+        } catch (KafkaException topicFailed) {
+          LOG.warn("{}: {} (tried again before sending)", rec.topic(), topicFailed.getMessage());
+        }
         d.deadLetters.add(tp, rec.offset(), ImageRecords.deadLetter(rec, e));
         LOG.warn(
             "{}-{}@{} cannot be used ({}): dead-lettered",
@@ -631,6 +635,8 @@ public final class TrainerService implements AutoCloseable {
       List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
       List<DeadLetterBuffer.Pending> letters = deadLetters(d, offsets, null, records);
       try {
+        // Again here: where the record was met, a failure only logged; the letter is kept.
+        letters.stream().map(l -> l.tp().topic()).distinct().forEach(this::ensureDeadLetterTopic);
         commits.commit(records, offsets, consumer.groupMetadata());
         b.sent(letters);
         LOG.info("domain {}: {} dead letter(s) sent", d.domain, letters.size());
