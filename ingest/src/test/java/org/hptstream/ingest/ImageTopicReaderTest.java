@@ -25,7 +25,7 @@ class ImageTopicReaderTest {
   @TempDir Path tmp;
 
   @Test
-  void readsBackWhatWasIngestedSkippingDuplicatesAndDeadLetteringJunk(KafkaStackFixture stack)
+  void readsBackWhatWasIngestedSkippingDuplicatesAndReportingJunk(KafkaStackFixture stack)
       throws Exception {
     Map<String, Object> client = TestData.clientConfig(stack);
     Path[] idx = TestData.idxSlice(tmp, 300, 300);
@@ -55,12 +55,20 @@ class ImageTopicReaderTest {
     ImageSet want = TestData.fashionTrain().slice(0, 300);
     assertThat(r.size()).isEqualTo(300);
     assertThat(r.duplicates()).isEqualTo(300);
-    assertThat(r.deadLettered()).isEqualTo(1);
+    assertThat(r.rejected()).isEqualTo(1);
+    assertThat(r.rejections())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("hpt.images.reader-fashion-0@")
+        .contains("magic byte");
     assertThat(r.images().pixels()).isEqualTo(want.pixels());
     assertThat(r.images().labels()).containsExactly(want.labels());
     assertThat(r.provenance()).hasSize(1);
     long end = r.provenance().get(0).getEndOffset();
-    assertThat(TestData.readAllRaw(stack, "hpt.images.reader-fashion.dlq")).hasSize(1);
+    // No consumer group, so no dead letters: a re-read must not send the record again. The
+    // trainer service's group dead-letters it, once (TrainerConsumptionTest).
+    assertThat(reader.read("reader-fashion", ImageTopicReader.Options.all()).rejected())
+        .isEqualTo(1);
+    assertThat(TestData.readAllRaw(stack, "hpt.images.reader-fashion.dlq")).isEmpty();
 
     // Only another split: nothing. From the end offset on: nothing new.
     assertThat(

@@ -7,35 +7,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.hptstream.data.DecodedImage;
 import org.hptstream.data.ImageLimits;
 import org.hptstream.data.ImageSet;
 import org.hptstream.data.ImageSets;
 import org.hptstream.data.InvalidImageDataException;
 import org.hptstream.registry.SchemaRegistryClient;
-import org.hptstream.schemas.DeadLetter;
 import org.hptstream.schemas.Image;
 import org.hptstream.schemas.ImageBatch;
 import org.hptstream.schemas.OffsetRange;
 import org.hptstream.schemas.Split;
 import org.hptstream.serde.AvroDeserializer;
-import org.hptstream.serde.AvroSerializer;
-import org.hptstream.topics.TopicAdmin;
 import org.hptstream.topics.TopicNames;
-import org.hptstream.topics.TopicSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a domain's image topic back into an in-memory {@link ImageSet}: the other end of {@link
@@ -43,12 +35,20 @@ import org.hptstream.topics.TopicSpec;
  * (or the beginning) up to the end offsets seen when the read starts, so the result is a fixed,
  * reproducible snapshot whose offset ranges become a checkpoint's data provenance.
  *
- * <p>A record that cannot be decoded (bad wire format, corrupt image) goes to the topic's
- * dead-letter topic byte for byte and the read goes on; images already seen (same content id, e.g.
- * from a re-run ingest) are skipped.
+ * <p>A record that cannot be decoded (bad wire format, unknown schema, corrupt image, more pixels
+ * than the limit) is skipped, counted and reported in the {@link Result} (and logged), and the read
+ * goes on. This reader has no consumer group, so it writes no dead letters: reads that re-read a
+ * topic (evaluation splits, the demo) would send the same record again on every read. Dead letters
+ * are written once per consumer group, by the service that commits the group's offsets, in the same
+ * transaction (the trainer service). Images already seen (same content id, e.g. from a re-run
+ * ingest) are skipped.
  */
 public final class ImageTopicReader {
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final Logger LOG = LoggerFactory.getLogger(ImageTopicReader.class);
+
+  /** Rejection reasons kept in a {@link Result}: the count goes on past them. */
+  public static final int MAX_REASONS = 100;
 
   private final Map<String, Object> clientConfig;
   private final ImageLimits limits;
@@ -103,10 +103,16 @@ public final class ImageTopicReader {
    * @param images the images (labelled when every image read carries a label), or null when none
    * @param provenance offsets {@code [start, end)} read per partition
    * @param duplicates images skipped because their content id was already read
-   * @param deadLettered records sent to the dead-letter topic
+   * @param rejected records skipped because they cannot be used (not dead-lettered: see the class)
+   * @param rejections {@code <topic>-<partition>@<offset>: <reason>} of the first {@value
+   *     #MAX_REASONS} rejected records
    */
   public record Result(
-      ImageSet images, List<OffsetRange> provenance, int duplicates, int deadLettered) {
+      ImageSet images,
+      List<OffsetRange> provenance,
+      int duplicates,
+      int rejected,
+      List<String> rejections) {
     public int size() {
       return images == null ? 0 : images.size();
     }
@@ -126,10 +132,11 @@ public final class ImageTopicReader {
     Set<String> seen = new HashSet<>();
     List<OffsetRange> provenance = new ArrayList<>();
     int[] duplicates = {0};
-    int[] deadLettered = {0};
+    List<String> rejections = new ArrayList<>();
+    int[] rejected = {0};
     boolean[] allLabelled = {true};
 
-    try (DeadLetters dlq = new DeadLetters(topic)) {
+    try {
       Map<TopicPartition, long[]> all = currentRanges(topic, options.timeout());
       if (all.isEmpty()) {
         throw new IllegalArgumentException(
@@ -168,15 +175,30 @@ public final class ImageTopicReader {
                 allLabelled[0] &= img.getLabel() != null;
               }
             } catch (RuntimeException | InvalidImageDataException e) {
-              dlq.send(rec, e);
-              deadLettered[0]++;
+              if (rejected[0]++ < MAX_REASONS) {
+                rejections.add(
+                    rec.topic()
+                        + "-"
+                        + rec.partition()
+                        + "@"
+                        + rec.offset()
+                        + ": "
+                        + ImageRecords.deadLetter(rec, e).getErrorMessage());
+              }
             }
           });
     } finally {
       deserializer.close();
     }
+    if (rejected[0] > 0) {
+      LOG.warn(
+          "{}: {} record(s) cannot be used and were skipped, e.g. {}",
+          topic,
+          rejected[0],
+          rejections.get(0));
+    }
     if (images.isEmpty()) {
-      return new Result(null, provenance, duplicates[0], deadLettered[0]);
+      return new Result(null, provenance, duplicates[0], rejected[0], List.copyOf(rejections));
     }
     int[] labelArray =
         allLabelled[0] ? labels.stream().mapToInt(Integer::intValue).toArray() : null;
@@ -185,7 +207,8 @@ public final class ImageTopicReader {
           ImageSets.assemble(images, sources, labelArray, options.size()),
           provenance,
           duplicates[0],
-          deadLettered[0]);
+          rejected[0],
+          List.copyOf(rejections));
     } catch (InvalidImageDataException e) {
       throw new IllegalArgumentException(
           "images of domain "
@@ -277,59 +300,5 @@ public final class ImageTopicReader {
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
     c.remove(ConsumerConfig.GROUP_ID_CONFIG); // assign(), no group: a snapshot read commits nothing
     return new KafkaConsumer<>(c);
-  }
-
-  /** Lazily created producer of {@link DeadLetter}s to {@code <topic>.dlq}. */
-  private final class DeadLetters implements AutoCloseable {
-    private final String source;
-    private Producer<String, DeadLetter> producer;
-
-    DeadLetters(String source) {
-      this.source = source;
-    }
-
-    void send(ConsumerRecord<byte[], byte[]> rec, Exception error) {
-      String dlqTopic = TopicNames.deadLetter(source);
-      if (producer == null) {
-        try (Admin admin = Admin.create(clientConfig)) {
-          TopicAdmin topics = new TopicAdmin(admin);
-          topics.ensure(TopicSpec.deadLetter(source, topics.maxMessageBytes(source)));
-        }
-        Map<String, Object> p = new HashMap<>(clientConfig);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
-        SchemaRegistryClient registry = SchemaRegistryClient.fromConfigs(clientConfig);
-        AvroSerializer<DeadLetter> ser = new AvroSerializer<>(registry);
-        ser.configure(clientConfig, false);
-        producer = new KafkaProducer<>(p, new StringSerializer(), ser);
-      }
-      DeadLetter dl = ImageRecords.deadLetter(rec, error);
-      String key = ImageRecords.key(rec);
-      try {
-        producer.send(new ProducerRecord<>(dlqTopic, key, dl)).get();
-      } catch (Exception e) {
-        // Losing the bad record silently is worse than stopping: the caller sees the failure.
-        throw new IllegalStateException(
-            "could not dead-letter "
-                + rec.topic()
-                + "-"
-                + rec.partition()
-                + "@"
-                + rec.offset()
-                + " to "
-                + dlqTopic
-                + ": "
-                + e.getMessage(),
-            e);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (producer != null) {
-        producer.close(Duration.ofSeconds(10));
-      }
-    }
   }
 }

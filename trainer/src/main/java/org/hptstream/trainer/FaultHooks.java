@@ -20,6 +20,8 @@ import java.nio.file.StandardOpenOption;
  *       Points: {@code mid-step} (after the 3rd training step of a job, while it trains), {@code
  *       after-checkpoint-write} (final checkpoint durable, before the transaction), {@code
  *       after-commit} (after the transaction committed).
+ *   <li>{@value #STEP_DELAY_PROPERTY}{@code =<ms>}: each training step of a job sleeps that long,
+ *       so a test can run a job longer than a short {@code max.poll.interval.ms}.
  * </ul>
  */
 public final class FaultHooks {
@@ -29,7 +31,23 @@ public final class FaultHooks {
   /** System property naming the fault point. */
   public static final String FAULT_PROPERTY = "hpt.trainer.test.fault";
 
+  /** System property: milliseconds every training step of the service sleeps (a long job). */
+  public static final String STEP_DELAY_PROPERTY = "hpt.trainer.test.step-delay-ms";
+
   private FaultHooks() {}
+
+  /** After each training step: sleeps {@value #STEP_DELAY_PROPERTY} ms when it is set. */
+  public static void stepDelay() {
+    String ms = System.getProperty(STEP_DELAY_PROPERTY);
+    if (ms == null) {
+      return;
+    }
+    try {
+      Thread.sleep(Long.parseLong(ms));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   /** Records one step when tracing is on. */
   public static synchronized void trace(String step) {

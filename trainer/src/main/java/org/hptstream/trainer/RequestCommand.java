@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,17 +16,21 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.hptstream.clients.AvroPublisher;
 import org.hptstream.clients.ClientConfigs;
 import org.hptstream.clients.ClientOptions;
+import org.hptstream.pretrain.events.CheckpointEvents;
 import org.hptstream.registry.SchemaRegistryClient;
 import org.hptstream.schemas.CheckpointEvent;
 import org.hptstream.schemas.TrainingRequest;
 import org.hptstream.serde.AvroDeserializer;
 import org.hptstream.strategy.Strategy;
 import org.hptstream.topics.DomainNames;
+import org.hptstream.topics.TopicAdmin;
 import org.hptstream.topics.TopicNames;
 import org.hptstream.topics.TopicSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hpt request}: asks the trainer service for one job now; with {@code --wait}, prints the
@@ -43,6 +48,8 @@ import picocli.CommandLine.Option;
     exitCodeList = {"0:sent (and, with --wait, announced)", "1:--wait timed out", "2:bad input"})
 public final class RequestCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--domain", required = true, description = "The domain to train.")
   String domain;
@@ -72,6 +79,8 @@ public final class RequestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    java.io.PrintWriter err = spec.commandLine().getErr();
     Strategy s;
     try {
       DomainNames.validate(domain);
@@ -80,7 +89,8 @@ public final class RequestCommand implements Callable<Integer> {
         throw new IllegalArgumentException("strategy base trains nothing");
       }
     } catch (IllegalArgumentException e) {
-      System.err.println("hpt request: " + e.getMessage());
+      err.println("hpt request: " + e.getMessage());
+      err.flush();
       return 2;
     }
     String requestId = UUID.randomUUID().toString();
@@ -100,7 +110,8 @@ public final class RequestCommand implements Callable<Integer> {
               .setRequestId(requestId)
               .build());
     }
-    System.out.println("request " + requestId);
+    out.println("request " + requestId);
+    out.flush();
     if (events == null) {
       return 0;
     }
@@ -109,19 +120,33 @@ public final class RequestCommand implements Callable<Integer> {
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, CheckpointEvent> r : events.poll(Duration.ofSeconds(1))) {
           if (requestId.equals(r.value().getRequestId())) {
-            System.out.println("job " + r.value().getJobId());
-            System.out.println(r.value());
+            out.println("job " + r.value().getJobId());
+            out.println(r.value());
+            out.flush();
             return 0;
           }
         }
       }
     }
-    System.err.println("hpt request: no checkpoint event for request " + requestId + " in time");
+    err.println(
+        "hpt request: no checkpoint event for request "
+            + requestId
+            + " within "
+            + timeout
+            + ": is an hpt trainer running for domain "
+            + domain
+            + "? (A request for a domain with fewer images than one batch is dropped: see the"
+            + " trainer's log.)");
+    err.flush();
     return 1;
   }
 
   /** A read_committed reader of the checkpoint topic positioned at its end (before we send). */
   private static KafkaConsumer<String, CheckpointEvent> eventsFromNow(Map<String, Object> config) {
+    // Before any trainer ran the topic may not exist yet: a reader of no partitions sees nothing.
+    try (Admin admin = Admin.create(ClientConfigs.kafkaOnly(config))) {
+      new TopicAdmin(admin).ensure(CheckpointEvents.TOPIC);
+    }
     Map<String, Object> c = new HashMap<>(ClientConfigs.kafkaOnly(config));
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

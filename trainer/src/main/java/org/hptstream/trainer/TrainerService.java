@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -68,7 +69,6 @@ import org.hptstream.pretrain.events.CheckpointEvents;
 import org.hptstream.registry.SchemaRegistryClient;
 import org.hptstream.schemas.CheckpointEvent;
 import org.hptstream.schemas.CheckpointKind;
-import org.hptstream.schemas.DeadLetter;
 import org.hptstream.schemas.Image;
 import org.hptstream.schemas.ImageBatch;
 import org.hptstream.schemas.OffsetRange;
@@ -106,8 +106,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Samples.</b> On assignment each domain's partitions are re-read from the log's beginning
  * (the log is the durable store): the bottom-k sample is a function of the set of images read, so
  * it comes out identical after any restart. Records below the committed offsets were covered by an
- * announced job: they are sampled but neither counted as new nor dead-lettered again. Labelled
- * evaluation splits never enter training.
+ * announced job: they are sampled but not counted as new. Labelled evaluation splits never enter
+ * training.
+ *
+ * <p><b>Dead letters and pause.</b> Unusable records go to the dead-letter topic within a second,
+ * in a transaction with the group's offsets whose metadata marks how far letters were sent ({@link
+ * DeadLetterBuffer}): once per group, across restarts. A domain whose letters cannot be sent fills
+ * its bounded buffer ({@link ConsumptionLimits}) and its partitions are paused until they are.
  *
  * <p><b>Ownership.</b> {@link DomainAssignor} gives all partitions of a domain's topic to one
  * instance; a domain trains only where all of its partitions are held, so no two instances ever
@@ -176,6 +181,9 @@ public final class TrainerService implements AutoCloseable {
   private final Counter jobsFailed;
   private final Counter jobsDone;
   private final Timer stepTime;
+  private final Counter partitionsPaused;
+  private final AtomicLong assignments = new AtomicLong();
+  private ConsumptionLimits consumption = ConsumptionLimits.defaults();
   private volatile Instant lastCheckpointAt;
   private volatile Instant lastPollAt = Instant.now();
   private volatile boolean running = true;
@@ -214,6 +222,8 @@ public final class TrainerService implements AutoCloseable {
     jobsFailed = Counter.builder("hpt_trainer_jobs_failed").register(meters);
     jobsDone = Counter.builder("hpt_trainer_jobs_announced").register(meters);
     stepTime = Timer.builder("hpt_trainer_step").register(meters);
+    partitionsPaused = Counter.builder("hpt_trainer_partitions_paused").register(meters);
+    Gauge.builder("hpt_trainer_assignments", assignments, AtomicLong::get).register(meters);
     Gauge.builder("hpt_trainer_jobs_running", jobsRunning, AtomicInteger::get).register(meters);
     Gauge.builder(
             "hpt_trainer_last_checkpoint_age_seconds",
@@ -223,6 +233,16 @@ public final class TrainerService implements AutoCloseable {
                     ? Double.NaN
                     : Duration.between(s.lastCheckpointAt, Instant.now()).toMillis() / 1000.0)
         .register(meters);
+  }
+
+  /**
+   * Bounds other than {@link ConsumptionLimits#defaults()}; call before {@link #run()}.
+   *
+   * @return this service
+   */
+  public TrainerService withConsumptionLimits(ConsumptionLimits limits) {
+    this.consumption = limits;
+    return this;
   }
 
   /** The bound HTTP port, or -1 without HTTP. */
@@ -344,12 +364,16 @@ public final class TrainerService implements AutoCloseable {
     try {
       decoded = decode(imageValues, rec, limits);
     } catch (Exception e) {
-      if (rec.offset() >= committed) {
-        // Sent with the transaction of the job whose input covers it: once per group.
-        ensureDeadLetterTopic(rec.topic());
-        d.deadLetters.add(new PendingDeadLetter(tp, rec.offset(), ImageRecords.deadLetter(rec, e)));
+      if (d.deadLetters.isNew(tp, rec.offset())) {
+        // Sent in a transaction with the group's offsets (their metadata marks it): once per group.
+        try {
+          ensureDeadLetterTopic(rec.topic()); // before any transaction names it
+        } catch (KafkaException topicFailed) {
+          LOG.warn("{}: {} (tried again before sending)", rec.topic(), topicFailed.getMessage());
+        }
+        d.deadLetters.add(tp, rec.offset(), ImageRecords.deadLetter(rec, e));
         LOG.warn(
-            "{}-{}@{} cannot be used ({}): dead-lettered with the next checkpoint",
+            "{}-{}@{} cannot be used ({}): dead-lettered",
             rec.topic(),
             rec.partition(),
             rec.offset(),
@@ -463,10 +487,55 @@ public final class TrainerService implements AutoCloseable {
             : "request-" + rec.partition() + "-" + rec.offset();
     r.setRequestId(requestId);
     requestsByDomain.computeIfAbsent(r.getDomain(), k -> new LinkedHashMap<>()).put(requestId, r);
+    boundUnservedRequests();
     DomainState d = domains.get(r.getDomain());
     if (d != null) {
       queueRequests(d);
     }
+  }
+
+  /**
+   * Keeps at most {@code maxUnservedRequests} held requests that no owned domain's queue took
+   * (requests of domains another instance owns wait here in case this one takes them over), none
+   * older than {@link #REQUEST_MAX_AGE}: the oldest go first, each with a warning.
+   */
+  private void boundUnservedRequests() {
+    Instant tooOld = Instant.now().minus(REQUEST_MAX_AGE);
+    int held = 0;
+    for (Map<String, TrainingRequest> rs : requestsByDomain.values()) {
+      rs.values()
+          .removeIf(
+              r -> {
+                boolean old = r.getRequestedAt() != null && r.getRequestedAt().isBefore(tooOld);
+                if (old) {
+                  LOG.warn("training request {} expired unserved", r.getRequestId());
+                }
+                return old;
+              });
+      held += rs.size();
+    }
+    for (; held > consumption.maxUnservedRequests(); held--) {
+      Map<String, TrainingRequest> oldest = null;
+      for (Map<String, TrainingRequest> rs : requestsByDomain.values()) {
+        if (!rs.isEmpty()
+            && (oldest == null
+                || requestedAt(rs.values().iterator().next())
+                    .isBefore(requestedAt(oldest.values().iterator().next())))) {
+          oldest = rs;
+        }
+      }
+      String id = oldest.keySet().iterator().next();
+      oldest.remove(id);
+      LOG.warn(
+          "training request {} dropped: more than {} requests wait unserved",
+          id,
+          consumption.maxUnservedRequests());
+    }
+    requestsByDomain.values().removeIf(Map::isEmpty);
+  }
+
+  private static Instant requestedAt(TrainingRequest r) {
+    return r.getRequestedAt() == null ? Instant.MIN : r.getRequestedAt();
   }
 
   /** Moves the domain's unserved requests to its queue (on arrival, or when it is assigned). */
@@ -481,6 +550,13 @@ public final class TrainerService implements AutoCloseable {
         continue;
       }
       d.requests.add(new PendingRequest(r.getRequestId(), r));
+      if (d.requests.size() > consumption.maxUnservedRequests()) {
+        LOG.warn(
+            "training request {} dropped: more than {} requests of domain {} wait",
+            d.requests.poll().requestId,
+            consumption.maxUnservedRequests(),
+            d.domain);
+      }
       LOG.info(
           "training request {}: domain {}, {} from {}",
           r.getRequestId(),
@@ -509,6 +585,7 @@ public final class TrainerService implements AutoCloseable {
     for (DomainState d : domains.values()) {
       try {
         checkRebuilt(d);
+        serveDeadLetters(d, now);
         if (d.pendingCommit != null && !now.isBefore(d.retryAt)) {
           commit(d, d.pendingCommit);
         }
@@ -518,6 +595,10 @@ public final class TrainerService implements AutoCloseable {
         d.rebuiltView = d.rebuilt;
         d.sampleView = d.sampler.size();
         d.trainingView = d.future != null;
+        d.pausedView = d.paused;
+        d.deadLettersView = d.deadLetters.size();
+        d.partitionsView = d.parts.size();
+        d.offeredView = d.sampler.offered();
         long lag = 0;
         for (TopicPartition tp : d.parts.keySet()) {
           lag += consumer.currentLag(tp).orElse(0);
@@ -526,6 +607,52 @@ public final class TrainerService implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.error("domain {}: {}", d.domain, e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * Sends the domain's dead letters in a short transaction of their own, with the group's offsets
+   * unchanged but their metadata carrying the new mark, so no re-read sends them again; and pauses
+   * the domain's partitions while its buffer is full (e.g. the dead-letter topic refuses them),
+   * resuming them once the letters are out: nothing is lost and memory stays bounded.
+   */
+  private void serveDeadLetters(DomainState d, Instant now) {
+    DeadLetterBuffer b = d.deadLetters;
+    if (b.full() && !d.paused) {
+      consumer.pause(d.parts.keySet());
+      d.paused = true;
+      partitionsPaused.increment();
+      LOG.warn(
+          "domain {}: {} dead letter(s) wait to be sent; its partitions are paused",
+          d.domain,
+          b.size());
+    }
+    boolean due =
+        !b.isEmpty() && (b.full() || !now.isBefore(b.oldest().plus(consumption.deadLetterFlush())));
+    if (due && !now.isBefore(d.deadLetterRetryAt)) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+      d.parts.forEach((tp, p) -> offsets.put(tp, new OffsetAndMetadata(p[1])));
+      List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
+      List<DeadLetterBuffer.Pending> letters = deadLetters(d, offsets, null, records);
+      try {
+        // Again here: where the record was met, a failure only logged; the letter is kept.
+        letters.stream().map(l -> l.tp().topic()).distinct().forEach(this::ensureDeadLetterTopic);
+        commits.commit(records, offsets, consumer.groupMetadata());
+        b.sent(letters);
+        LOG.info("domain {}: {} dead letter(s) sent", d.domain, letters.size());
+      } catch (KafkaException e) {
+        d.deadLetterRetryAt = now.plus(Duration.ofSeconds(5));
+        LOG.warn(
+            "domain {}: sending {} dead letter(s) failed ({}); trying again in 5 s",
+            d.domain,
+            letters.size(),
+            e.toString());
+      }
+    }
+    if (d.paused && b.isEmpty()) {
+      consumer.resume(d.parts.keySet());
+      d.paused = false;
+      LOG.info("domain {}: dead letters sent; its partitions resume", d.domain);
     }
   }
 
@@ -837,7 +964,7 @@ public final class TrainerService implements AutoCloseable {
       provenance.add(new OffsetRange(r.topic(), r.partition(), r.start(), r.end()));
       TopicPartition tp = new TopicPartition(r.topic(), r.partition());
       ends.put(tp, r.end());
-      offsets.put(tp, new OffsetAndMetadata(r.end(), spec.jobId()));
+      offsets.put(tp, new OffsetAndMetadata(r.end()));
     }
     CheckpointEvent event =
         CheckpointEvent.newBuilder(
@@ -862,7 +989,7 @@ public final class TrainerService implements AutoCloseable {
             .setDecidedAt(Instant.now())
             .build();
     records.add(new ProducerRecord<>(TopicNames.PROMOTIONS, spec.domain(), decision));
-    List<PendingDeadLetter> letters = deadLetters(d, ends, records);
+    List<DeadLetterBuffer.Pending> letters = deadLetters(d, offsets, spec.jobId(), records);
     try {
       commits.commit(records, offsets, consumer.groupMetadata());
     } catch (KafkaException e) {
@@ -872,7 +999,7 @@ public final class TrainerService implements AutoCloseable {
     }
     FaultHooks.trace("announce " + m.id());
     ends.forEach((tp, end) -> d.parts.get(tp)[1] = Math.max(d.parts.get(tp)[1], end));
-    d.deadLetters.removeAll(letters);
+    d.deadLetters.sent(letters);
     d.pendingCommit = null;
     d.failures = 0;
     d.promoted = promoted;
@@ -889,19 +1016,26 @@ public final class TrainerService implements AutoCloseable {
     FaultHooks.at("after-commit");
   }
 
-  /** Adds the dead letters below {@code ends} to {@code records}; returns them. */
-  private static List<PendingDeadLetter> deadLetters(
+  /**
+   * Adds the domain's pending dead letters to {@code records} and writes into each offset's
+   * metadata how far the partition's letters are sent once the transaction commits; returns them.
+   */
+  private static List<DeadLetterBuffer.Pending> deadLetters(
       DomainState d,
-      Map<TopicPartition, Long> ends,
+      Map<TopicPartition, OffsetAndMetadata> offsets,
+      String jobId,
       List<ProducerRecord<String, SpecificRecord>> records) {
-    List<PendingDeadLetter> letters = new ArrayList<>();
-    for (PendingDeadLetter l : d.deadLetters) {
-      Long end = ends.get(l.tp);
-      if (end != null && l.offset < end) {
-        letters.add(l);
-        records.add(new ProducerRecord<>(TopicNames.deadLetter(l.tp.topic()), d.domain, l.letter));
-      }
+    List<DeadLetterBuffer.Pending> letters = d.deadLetters.pending();
+    for (DeadLetterBuffer.Pending l : letters) {
+      records.add(
+          new ProducerRecord<>(TopicNames.deadLetter(l.tp().topic()), d.domain, l.letter()));
     }
+    offsets.replaceAll(
+        (tp, o) ->
+            new OffsetAndMetadata(
+                o.offset(),
+                DeadLetterBuffer.metadata(
+                    jobId, d.deadLetters.markAfter(tp, letters, o.offset()))));
     return letters;
   }
 
@@ -935,16 +1069,16 @@ public final class TrainerService implements AutoCloseable {
     Map<TopicPartition, Long> ends = new HashMap<>();
     for (OffsetSpan r : spec.input().ranges()) {
       TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-      offsets.put(tp, new OffsetAndMetadata(r.end(), "failed"));
+      offsets.put(tp, new OffsetAndMetadata(r.end()));
       ends.put(tp, r.end());
     }
     List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
     records.add(new ProducerRecord<>(TopicNames.PROMOTIONS, spec.domain(), decision));
-    List<PendingDeadLetter> letters = deadLetters(d, ends, records);
+    List<DeadLetterBuffer.Pending> letters = deadLetters(d, offsets, spec.jobId(), records);
     try {
       commits.commit(records, offsets, consumer.groupMetadata());
       FaultHooks.trace("announce-failure " + spec.jobId());
-      d.deadLetters.removeAll(letters);
+      d.deadLetters.sent(letters);
       ends.forEach((tp, end) -> d.parts.get(tp)[1] = Math.max(d.parts.get(tp)[1], end));
       d.failures = 0;
     } catch (KafkaException e) {
@@ -966,6 +1100,7 @@ public final class TrainerService implements AutoCloseable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      assignments.incrementAndGet();
       Map<String, List<TopicPartition>> byDomain = new HashMap<>();
       for (TopicPartition tp : partitions) {
         String domain = TopicNames.domainOfImagesTopic(tp.topic());
@@ -1003,7 +1138,8 @@ public final class TrainerService implements AutoCloseable {
 
   private void assign(String domain, List<TopicPartition> tps) {
     DomainState d =
-        domains.computeIfAbsent(domain, k -> new DomainState(k, config.policy(k), meters));
+        domains.computeIfAbsent(
+            domain, k -> new DomainState(k, config.policy(k), meters, consumption));
     domainsView.put(domain, d);
     Set<TopicPartition> set = new HashSet<>(tps);
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(set);
@@ -1021,6 +1157,7 @@ public final class TrainerService implements AutoCloseable {
             done < b ? " (images at [" + done + ", " + b + ") were never trained on)" : "");
       }
       d.parts.put(tp, new long[] {b, Math.max(done, b), end.get(tp)});
+      d.deadLetters.restore(tp, c);
       consumer.seek(tp, b);
     }
     int all = consumer.partitionsFor(d.topic).size();
@@ -1191,12 +1328,22 @@ public final class TrainerService implements AutoCloseable {
                 .append(d.sampleView)
                 .append(",\"training\":")
                 .append(d.trainingView)
+                .append(",\"partitions\":")
+                .append(d.partitionsView)
+                .append(",\"offered\":")
+                .append(d.offeredView)
+                .append(",\"paused\":")
+                .append(d.pausedView)
+                .append(",\"deadLettersPending\":")
+                .append(d.deadLettersView)
                 .append('}'));
     String detail =
         "{\"polling\":"
             + polling
             + ",\"jobsRunning\":"
             + jobsRunning.get()
+            + ",\"assignments\":"
+            + assignments.get()
             + ",\"domains\":{"
             + perDomain
             + "}}";
@@ -1253,6 +1400,7 @@ public final class TrainerService implements AutoCloseable {
 
     @Override
     public void onStep(StepReport r) {
+      FaultHooks.stepDelay();
       DomainState d = domainsView.get(spec.domain());
       if (d != null) {
         d.imagesPerSecond = r.imagesPerSecond();
@@ -1279,8 +1427,6 @@ public final class TrainerService implements AutoCloseable {
 
   private record Failed(JobSpec spec, Throwable error) implements Outcome {}
 
-  private record PendingDeadLetter(TopicPartition tp, long offset, DeadLetter letter) {}
-
   private record PendingRequest(String requestId, TrainingRequest request) {}
 
   /** What the poll thread knows of one domain. */
@@ -1299,7 +1445,12 @@ public final class TrainerService implements AutoCloseable {
     /** End offsets of the latest job's input: images below are not new. */
     final Map<TopicPartition, Long> inputEnd = new HashMap<>();
 
-    final List<PendingDeadLetter> deadLetters = new ArrayList<>();
+    final DeadLetterBuffer deadLetters;
+
+    /** True while the domain's partitions are paused (its dead-letter buffer is full). */
+    boolean paused;
+
+    Instant deadLetterRetryAt = Instant.MIN;
     final Deque<PendingRequest> requests = new ArrayDeque<>();
     long newImages;
     Instant since;
@@ -1316,8 +1467,11 @@ public final class TrainerService implements AutoCloseable {
     Instant retryAt = Instant.MIN;
     String promoted;
 
-    DomainState(String domain, DomainPolicy policy, MeterRegistry meters) {
+    DomainState(
+        String domain, DomainPolicy policy, MeterRegistry meters, ConsumptionLimits limits) {
       this.domain = domain;
+      this.deadLetters =
+          new DeadLetterBuffer(limits.maxPendingDeadLetters(), limits.maxPendingDeadLetterBytes());
       this.topic = TopicNames.images(domain);
       this.policy = policy;
       this.sampler = new ImageSampler(policy.sampleSize(), policy.seed());
@@ -1331,6 +1485,12 @@ public final class TrainerService implements AutoCloseable {
       Gauge.builder("hpt_trainer_images_per_second", this, s -> s.imagesPerSecond)
           .tag("domain", domain)
           .register(meters);
+      Gauge.builder("hpt_trainer_dead_letters_pending", this, s -> s.deadLettersView)
+          .tag("domain", domain)
+          .register(meters);
+      Gauge.builder("hpt_trainer_paused", this, s -> s.pausedView ? 1 : 0)
+          .tag("domain", domain)
+          .register(meters);
     }
 
     volatile double imagesPerSecond;
@@ -1339,6 +1499,10 @@ public final class TrainerService implements AutoCloseable {
     volatile int sampleView;
     volatile boolean trainingView;
     volatile long rebuildMs = -1;
+    volatile boolean pausedView;
+    volatile int deadLettersView;
+    volatile int partitionsView;
+    volatile long offeredView;
 
     long committed(TopicPartition tp) {
       long[] p = parts.get(tp);

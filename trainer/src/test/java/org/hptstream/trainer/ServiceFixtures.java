@@ -151,17 +151,31 @@ final class ServiceFixtures {
 
   /** The service on one domain (other tests' topics live in the same broker). */
   static TrainerConfig config(String group, Path checkpoints, String domain, DomainPolicy policy) {
+    return config(group, "it", checkpoints, java.util.regex.Pattern.quote(domain), false, policy);
+  }
+
+  /**
+   * Instance {@code instance} of {@code group} on the domains matching {@code domainPattern}, with
+   * {@code /health} and {@code /metrics} on a free port when {@code http}.
+   */
+  static TrainerConfig config(
+      String group,
+      String instance,
+      Path checkpoints,
+      String domainPattern,
+      boolean http,
+      DomainPolicy policy) {
     return new TrainerConfig(
         group,
-        "it",
+        instance,
         checkpoints,
         null,
         1,
         null,
         "cpu",
-        -1,
+        http ? 0 : -1,
         1_000L,
-        java.util.regex.Pattern.quote(domain),
+        domainPattern,
         policy,
         Map.of());
   }

@@ -369,12 +369,12 @@ public final class DemoCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "    %-17s %-9s %5d images (%d duplicates skipped, %d dead-lettered) from %s%n",
+        "    %-17s %-9s %5d images (%d duplicates skipped, %d unusable records skipped) from %s%n",
         domain,
         split,
         r.size(),
         r.duplicates(),
-        r.deadLettered(),
+        r.rejected(),
         TopicsOf.describe(r.provenance()));
     return r;
   }
