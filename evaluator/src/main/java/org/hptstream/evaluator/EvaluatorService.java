@@ -91,8 +91,12 @@ public final class EvaluatorService implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What the service last measured for a domain. */
-  record DomainState(String dataVersion, String baseId) {}
+  /**
+   * What the service last measured for a domain: the labelled data's version, its BASE checkpoint,
+   * and the end offsets of the domain's image topic when it was read (null in states written by
+   * older versions), so an idle check can tell "nothing new" without reading the topic.
+   */
+  record DomainState(String dataVersion, String baseId, Map<Integer, Long> imageEnds) {}
 
   private final EvaluatorServiceConfig config;
   private final Map<String, Object> clientConfig;
@@ -113,6 +117,7 @@ public final class EvaluatorService implements AutoCloseable {
   private final Counter done;
   private final Counter failed;
   private final Counter skipped;
+  private final Counter growthChecks;
   private final MeterRegistry meters;
   private volatile boolean running = true;
   private volatile boolean statesStale = true;
@@ -168,6 +173,7 @@ public final class EvaluatorService implements AutoCloseable {
     this.done = meters.counter("hpt.evaluator.evaluations", "outcome", "done");
     this.failed = meters.counter("hpt.evaluator.evaluations", "outcome", "failed");
     this.skipped = meters.counter("hpt.evaluator.evaluations", "outcome", "skipped");
+    this.growthChecks = meters.counter("hpt.evaluator.growth.checks");
     meters.gauge("hpt.evaluator.pending", pending);
   }
 
@@ -370,37 +376,76 @@ public final class EvaluatorService implements AutoCloseable {
         }
       }
     } catch (CheckpointRejected r) {
-      LOG.warn("domain {}: could not re-measure BASE/promoted: {}", domain, r.getMessage());
-      return null;
+      // Not retried until the data changes again: a rejected checkpoint stays rejected.
+      LOG.warn(
+          "domain {}: could not measure BASE/promoted at data version {}: {}",
+          domain,
+          data.version(),
+          r.getMessage());
+      if (base == null) {
+        return null;
+      }
     }
-    return new Remeasured(new DomainState(data.version(), base), extra);
+    return new Remeasured(new DomainState(data.version(), base, data.endOffsets()), extra);
   }
 
-  /** When idle: a domain whose labelled data changed gets its BASE and promoted re-measured. */
+  /**
+   * When idle: a domain whose labelled data changed gets its BASE and promoted re-measured, by the
+   * instance that evaluates the domain's checkpoints (the owner of its partition), once per change.
+   */
   private void maybeCheckGrowth() {
     if (System.nanoTime() - lastGrowthCheck < config.growthCheck().toNanos()) {
       return;
     }
     lastGrowthCheck = System.nanoTime();
     for (Map.Entry<String, DomainState> s : List.copyOf(states.entrySet())) {
+      String domain = s.getKey();
+      DomainState state = s.getValue();
       try {
-        LabelledSplits.Snapshot data = splits.get(s.getKey());
-        if (data.version().equals(s.getValue().dataVersion())) {
+        if (!owns(domain) || splits.endOffsets(domain).equals(state.imageEnds())) {
           continue;
         }
-        LOG.info("domain {}: labelled data changed, re-measuring BASE and promoted", s.getKey());
-        Remeasured next = remeasure(s.getKey(), null, s.getValue(), data);
+        LabelledSplits.Snapshot data = splits.get(domain);
+        if (data.version().equals(state.dataVersion())) {
+          // Only unlabelled (training) images arrived: remember where, so the topic is not read
+          // again until it grows.
+          states.put(
+              domain, new DomainState(state.dataVersion(), state.baseId(), data.endOffsets()));
+          continue;
+        }
+        LOG.info("domain {}: labelled data changed, re-measuring BASE and promoted", domain);
+        Remeasured next = remeasure(domain, null, state, data);
         if (next != null) {
-          commit(next.events(), Map.of(), s.getKey(), next.state());
+          commit(next.events(), Map.of(), domain, next.state());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         running = false;
         return;
       } catch (RuntimeException e) {
-        LOG.warn("domain {}: growth check failed: {}", s.getKey(), e.toString());
+        LOG.warn("domain {}: growth check failed: {}", domain, e.toString());
       }
     }
+    growthChecks.increment();
+  }
+
+  /**
+   * True when this instance is assigned the partition of {@link TopicNames#CHECKPOINTS} that a
+   * record keyed by {@code domain} goes to (the producer's default partitioning, murmur2 of the
+   * key): the trainer keys checkpoint events by domain, so each domain has one owner in the group.
+   */
+  private boolean owns(String domain) {
+    java.util.Set<TopicPartition> assigned = consumer.assignment();
+    if (assigned.isEmpty()) {
+      return false;
+    }
+    int partitions = consumer.partitionsFor(TopicNames.CHECKPOINTS).size();
+    int p =
+        org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(
+                    domain.getBytes(StandardCharsets.UTF_8)))
+            % partitions;
+    return assigned.contains(new TopicPartition(TopicNames.CHECKPOINTS, p));
   }
 
   private LabelledSplits.Snapshot data(String domain)
