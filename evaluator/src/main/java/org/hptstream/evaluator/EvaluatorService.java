@@ -121,6 +121,9 @@ public final class EvaluatorService implements AutoCloseable {
   private final MeterRegistry meters;
   private volatile boolean running = true;
   private volatile boolean statesStale = true;
+  private volatile java.util.Set<TopicPartition> assigned = java.util.Set.of();
+  private final AtomicLong rebalances = new AtomicLong();
+  private boolean inBatch;
   private long lastGrowthCheck = System.nanoTime();
 
   /**
@@ -192,17 +195,7 @@ public final class EvaluatorService implements AutoCloseable {
     try {
       // Evaluation is inference (the probe has closed-form gradients).
       org.hptstream.tensor.GradMode.offOnThisThread();
-      consumer.subscribe(
-          List.of(TopicNames.CHECKPOINTS),
-          new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-              statesStale = true; // another instance may have measured domains meanwhile
-            }
-          });
+      consumer.subscribe(List.of(TopicNames.CHECKPOINTS), new Membership());
       while (running) {
         ConsumerRecords<String, byte[]> polled;
         try {
@@ -221,45 +214,130 @@ public final class EvaluatorService implements AutoCloseable {
           maybeCheckGrowth();
           continue;
         }
-        pending.set(batch.size());
-        for (int i = 0; i < batch.size() && running; i++) {
-          try {
-            handle(batch.get(i), batch.subList(i + 1, batch.size()));
-          } catch (ProducerFencedException e) {
-            LOG.error("another evaluator instance took over this instance id; stopping", e);
-            running = false;
-          } catch (KafkaException e) {
-            LOG.warn(
-                "transaction failed, will retry from {}: {}", batch.get(i).offset(), e.toString());
-            seekBack(batch.get(i));
-            break;
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-          }
-          pending.decrementAndGet();
-        }
-        if (!running) {
-          seekBack(batch.get(0));
-        }
-        pending.set(0);
+        handleBatch(batch);
       }
     } finally {
       stopped.countDown();
     }
   }
 
-  private void seekBack(ConsumerRecord<String, byte[]> rec) {
-    // Uncommitted records are read again (from the committed offset) after a restart anyway; in
-    // this session, rewind so the next poll retries them.
+  /**
+   * Handles a polled batch in order. Between two checkpoints the loop takes part in the group's
+   * rebalances (a paused poll), so a joining or leaving instance waits for one evaluation, not for
+   * a whole batch; after a rebalance the rest of the batch is left to the partitions' owners, read
+   * again from the committed offsets.
+   */
+  private void handleBatch(List<ConsumerRecord<String, byte[]>> batch) {
+    pending.set(batch.size());
+    inBatch = true;
+    int i = 0;
     try {
-      OffsetAndMetadata committed =
-          consumer
-              .committed(java.util.Set.of(new TopicPartition(rec.topic(), rec.partition())))
-              .get(new TopicPartition(rec.topic(), rec.partition()));
-      consumer.seek(
-          new TopicPartition(rec.topic(), rec.partition()),
-          committed == null ? rec.offset() : committed.offset());
+      for (; i < batch.size() && running; i++) {
+        try {
+          handle(batch.get(i), batch.subList(i + 1, batch.size()));
+        } catch (ProducerFencedException e) {
+          LOG.error("another evaluator instance took over this instance id; stopping", e);
+          running = false;
+        } catch (KafkaException e) {
+          LOG.warn(
+              "transaction failed, will retry from {}: {}", batch.get(i).offset(), e.toString());
+          break;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          running = false;
+        }
+        pending.decrementAndGet();
+        if (running && i + 1 < batch.size() && rebalancedDuring(this::keepMembership)) {
+          LOG.info("group rebalanced mid-batch: the rest is read again from committed offsets");
+          i++;
+          break;
+        }
+      }
+    } finally {
+      inBatch = false;
+      consumer.resume(consumer.paused());
+      rewind(batch.subList(Math.min(i, batch.size()), batch.size()));
+      pending.set(0);
+    }
+  }
+
+  /**
+   * A poll with every partition paused: heartbeats and rebalances go on, no records come (a
+   * partition assigned meanwhile is paused by {@link Membership} while a batch is handled).
+   */
+  private void keepMembership() {
+    consumer.pause(consumer.assignment());
+    // Long enough for a join/sync round trip on the way: the other members wait for this one.
+    ConsumerRecords<String, byte[]> r = consumer.poll(Duration.ofMillis(100));
+    if (!r.isEmpty()) { // not expected; never lose them
+      List<ConsumerRecord<String, byte[]>> early = new ArrayList<>();
+      r.forEach(early::add);
+      rewind(early);
+    }
+  }
+
+  private boolean rebalancedDuring(Runnable action) {
+    long before = rebalances.get();
+    action.run();
+    return rebalances.get() != before;
+  }
+
+  /** Follows the group's assignment; pauses what is assigned while a batch is being handled. */
+  private final class Membership implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      rebalances.incrementAndGet();
+      java.util.Set<TopicPartition> now = new java.util.HashSet<>(assigned);
+      now.removeAll(partitions);
+      assigned = java.util.Set.copyOf(now);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      onPartitionsRevoked(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      rebalances.incrementAndGet();
+      statesStale = true; // another instance may have measured domains meanwhile
+      java.util.Set<TopicPartition> now = new java.util.HashSet<>(assigned);
+      now.addAll(partitions);
+      assigned = java.util.Set.copyOf(now);
+      if (inBatch) {
+        consumer.pause(partitions);
+      }
+    }
+  }
+
+  /** The partitions of {@link TopicNames#CHECKPOINTS} this instance is assigned now. */
+  public java.util.Set<TopicPartition> assigned() {
+    return assigned;
+  }
+
+  /**
+   * Records polled and not handled are read again: each partition still assigned goes back to its
+   * committed offset (uncommitted work is redone; a restart would read from there too).
+   */
+  private void rewind(List<ConsumerRecord<String, byte[]>> unhandled) {
+    java.util.Set<TopicPartition> parts = new java.util.HashSet<>();
+    unhandled.forEach(r -> parts.add(new TopicPartition(r.topic(), r.partition())));
+    parts.retainAll(consumer.assignment());
+    if (parts.isEmpty()) {
+      return;
+    }
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(parts);
+      for (TopicPartition tp : parts) {
+        OffsetAndMetadata c = committed.get(tp);
+        long first =
+            unhandled.stream()
+                .filter(r -> r.partition() == tp.partition())
+                .mapToLong(ConsumerRecord::offset)
+                .min()
+                .orElseThrow();
+        consumer.seek(tp, c == null ? first : c.offset());
+      }
     } catch (KafkaException e) {
       LOG.warn("could not rewind: {}", e.toString());
     }
