@@ -247,7 +247,11 @@ public final class EvaluatorService implements AutoCloseable {
           running = false;
         }
         pending.decrementAndGet();
-        if (running && i + 1 < batch.size() && rebalancedDuring(this::keepMembership)) {
+        // Cheap records (skipped, rejected) go on without a poll: it waits up to 100 ms.
+        if (running
+            && i + 1 < batch.size()
+            && System.currentTimeMillis() - lastPoll.get() > 1000
+            && rebalancedDuring(this::keepMembership)) {
           LOG.info("group rebalanced mid-batch: the rest is read again from committed offsets");
           i++;
           break;
@@ -269,6 +273,7 @@ public final class EvaluatorService implements AutoCloseable {
     consumer.pause(consumer.assignment());
     // Long enough for a join/sync round trip on the way: the other members wait for this one.
     ConsumerRecords<String, byte[]> r = consumer.poll(Duration.ofMillis(100));
+    lastPoll.set(System.currentTimeMillis());
     if (!r.isEmpty()) { // not expected; never lose them
       List<ConsumerRecord<String, byte[]>> early = new ArrayList<>();
       r.forEach(early::add);
