@@ -109,7 +109,8 @@ class EvaluatorGroupTest {
                   Map.entry("TARGET " + root, 1L));
         }
         assertThat(done(metersA) + done(metersB)).isEqualTo(8.0);
-        assertThat(done(metersA)).isBetween(1.0, 3.0); // a did some, left some behind
+        // a's partition held at least three events when a joined: a did one or two, b the rest.
+        assertThat(done(metersA)).isBetween(1.0, 2.0);
         b.stop(Duration.ofMinutes(1));
         loopB.join(60_000);
       } finally {
@@ -122,22 +123,10 @@ class EvaluatorGroupTest {
   }
 
   private static EvaluatorServiceConfig config(Path store, String instance) {
-    EvaluatorServiceConfig c = ServiceFixtures.config(store, "group-eval", instance);
-    return new EvaluatorServiceConfig(
-        c.checkpointStore(),
-        c.groupId(),
-        c.instanceId(),
-        List.of("knn"),
-        c.profile(),
-        c.probeSteps(),
-        c.knnK(),
-        c.threads(),
-        c.httpBind(),
-        c.httpPort(),
-        false,
-        c.stateDir(),
-        c.featureCacheEntries(),
-        c.growthCheckSeconds());
+    // The linear probe makes each evaluation take seconds: the instance that stops after its first
+    // one leaves work behind.
+    return ServiceFixtures.withProtocols(
+        ServiceFixtures.config(store, "group-eval", instance), List.of("linear", "knn"));
   }
 
   /** Two domain names for each of the two partitions (the producer's murmur2 of the key). */

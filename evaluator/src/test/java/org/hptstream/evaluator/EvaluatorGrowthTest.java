@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -46,7 +47,9 @@ class EvaluatorGrowthTest {
         domain,
         FashionMnist.train().slice(20000, 20300),
         FashionMnist.test().slice(1000, 1200));
-    EvaluatorServiceConfig config = ServiceFixtures.config(store, "grow-" + domain, "g");
+    EvaluatorServiceConfig config =
+        ServiceFixtures.withProtocols(
+            ServiceFixtures.config(store, "grow-" + domain, "g"), List.of("knn"));
     ServiceFixtures.startGroupAtEnd(clients, config.groupId());
     promote(clients, domain, child);
 
@@ -84,7 +87,7 @@ class EvaluatorGrowthTest {
                 Map.entry("BASE@300", 1L));
         MetricEvent promoted =
             ServiceFixtures.metrics(clients, domain).stream()
-                .filter(m -> m.getMetric().equals("linear-top1"))
+                .filter(m -> m.getMetric().equals("knn-top1"))
                 .filter(m -> m.getExamples().get("test") == 300L)
                 .filter(m -> m.getStrategy().equals("HPT"))
                 .findFirst()
@@ -112,10 +115,10 @@ class EvaluatorGrowthTest {
     return meters.get("hpt.evaluator.growth.checks").counter().count();
   }
 
-  /** Count of linear-top1 events per "STRATEGY@test examples". */
+  /** Count of knn-top1 events per "STRATEGY@test examples". */
   private static Map<String, Long> top1(Map<String, Object> clients, String domain) {
     return ServiceFixtures.metrics(clients, domain).stream()
-        .filter(m -> m.getMetric().equals("linear-top1"))
+        .filter(m -> m.getMetric().equals("knn-top1"))
         .collect(
             Collectors.groupingBy(
                 m -> m.getStrategy() + "@" + m.getExamples().get("test"), Collectors.counting()));

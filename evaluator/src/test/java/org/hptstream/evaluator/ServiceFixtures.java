@@ -75,6 +75,25 @@ final class ServiceFixtures {
         1);
   }
 
+  /** The same settings with other protocols and without the leaderboard. */
+  static EvaluatorServiceConfig withProtocols(EvaluatorServiceConfig c, List<String> protocols) {
+    return new EvaluatorServiceConfig(
+        c.checkpointStore(),
+        c.groupId(),
+        c.instanceId(),
+        protocols,
+        c.profile(),
+        c.probeSteps(),
+        c.knnK(),
+        c.threads(),
+        c.httpBind(),
+        c.httpPort(),
+        false,
+        c.stateDir(),
+        c.featureCacheEntries(),
+        c.growthCheckSeconds());
+  }
+
   /**
    * {@code hpt pretrain} (MoCo v2, cpu-small profile) for {@code steps} steps on 400 Fashion-MNIST
    * images; returns the new checkpoint's id.
