@@ -1,9 +1,11 @@
 package org.hptstream.evaluator;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.streams.state.HostInfo;
 import org.hptstream.leaderboard.Leaderboard;
 import org.hptstream.leaderboard.LeaderboardConfig;
 import org.hptstream.leaderboard.LeaderboardHttp;
@@ -50,8 +52,12 @@ public final class EvaluatorApp implements AutoCloseable {
             });
     try {
       if (config.leaderboard()) {
-        board[0] = new Leaderboard(clientConfig, leaderboardConfig);
-        LeaderboardHttp.register(http, board[0]::view);
+        board[0] =
+            new Leaderboard(
+                clientConfig,
+                leaderboardConfig,
+                new HostInfo(advertisedHost(config.httpBind()), http.port()));
+        LeaderboardHttp.register(http, board[0]);
       }
       service[0] = new EvaluatorService(config, clientConfig, http.registry());
     } catch (RuntimeException e) {
@@ -63,6 +69,19 @@ public final class EvaluatorApp implements AutoCloseable {
     }
     http.start();
     return new EvaluatorApp(http, board[0], service[0]);
+  }
+
+  /**
+   * How the other leaderboard instances reach this one: the bind address, or this host's name when
+   * bound to every interface.
+   */
+  static String advertisedHost(String bind) {
+    try {
+      InetAddress a = InetAddress.getByName(bind);
+      return a.isAnyLocalAddress() ? InetAddress.getLocalHost().getCanonicalHostName() : bind;
+    } catch (java.net.UnknownHostException e) {
+      return bind;
+    }
   }
 
   /** The evaluation loop, until {@link #stop}. */

@@ -91,8 +91,12 @@ public final class EvaluatorService implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What the service last measured for a domain. */
-  record DomainState(String dataVersion, String baseId) {}
+  /**
+   * What the service last measured for a domain: the labelled data's version, its BASE checkpoint,
+   * and the end offsets of the domain's image topic when it was read (null in states written by
+   * older versions), so an idle check can tell "nothing new" without reading the topic.
+   */
+  record DomainState(String dataVersion, String baseId, Map<Integer, Long> imageEnds) {}
 
   private final EvaluatorServiceConfig config;
   private final Map<String, Object> clientConfig;
@@ -113,9 +117,13 @@ public final class EvaluatorService implements AutoCloseable {
   private final Counter done;
   private final Counter failed;
   private final Counter skipped;
+  private final Counter growthChecks;
   private final MeterRegistry meters;
   private volatile boolean running = true;
   private volatile boolean statesStale = true;
+  private volatile java.util.Set<TopicPartition> assigned = java.util.Set.of();
+  private final AtomicLong rebalances = new AtomicLong();
+  private boolean inBatch;
   private long lastGrowthCheck = System.nanoTime();
 
   /**
@@ -168,6 +176,7 @@ public final class EvaluatorService implements AutoCloseable {
     this.done = meters.counter("hpt.evaluator.evaluations", "outcome", "done");
     this.failed = meters.counter("hpt.evaluator.evaluations", "outcome", "failed");
     this.skipped = meters.counter("hpt.evaluator.evaluations", "outcome", "skipped");
+    this.growthChecks = meters.counter("hpt.evaluator.growth.checks");
     meters.gauge("hpt.evaluator.pending", pending);
   }
 
@@ -186,17 +195,7 @@ public final class EvaluatorService implements AutoCloseable {
     try {
       // Evaluation is inference (the probe has closed-form gradients).
       org.hptstream.tensor.GradMode.offOnThisThread();
-      consumer.subscribe(
-          List.of(TopicNames.CHECKPOINTS),
-          new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-              statesStale = true; // another instance may have measured domains meanwhile
-            }
-          });
+      consumer.subscribe(List.of(TopicNames.CHECKPOINTS), new Membership());
       while (running) {
         ConsumerRecords<String, byte[]> polled;
         try {
@@ -215,45 +214,135 @@ public final class EvaluatorService implements AutoCloseable {
           maybeCheckGrowth();
           continue;
         }
-        pending.set(batch.size());
-        for (int i = 0; i < batch.size() && running; i++) {
-          try {
-            handle(batch.get(i), batch.subList(i + 1, batch.size()));
-          } catch (ProducerFencedException e) {
-            LOG.error("another evaluator instance took over this instance id; stopping", e);
-            running = false;
-          } catch (KafkaException e) {
-            LOG.warn(
-                "transaction failed, will retry from {}: {}", batch.get(i).offset(), e.toString());
-            seekBack(batch.get(i));
-            break;
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-          }
-          pending.decrementAndGet();
-        }
-        if (!running) {
-          seekBack(batch.get(0));
-        }
-        pending.set(0);
+        handleBatch(batch);
       }
     } finally {
       stopped.countDown();
     }
   }
 
-  private void seekBack(ConsumerRecord<String, byte[]> rec) {
-    // Uncommitted records are read again (from the committed offset) after a restart anyway; in
-    // this session, rewind so the next poll retries them.
+  /**
+   * Handles a polled batch in order. Between two checkpoints the loop takes part in the group's
+   * rebalances (a paused poll), so a joining or leaving instance waits for one evaluation, not for
+   * a whole batch; after a rebalance the rest of the batch is left to the partitions' owners, read
+   * again from the committed offsets.
+   */
+  private void handleBatch(List<ConsumerRecord<String, byte[]>> batch) {
+    pending.set(batch.size());
+    inBatch = true;
+    int i = 0;
     try {
-      OffsetAndMetadata committed =
-          consumer
-              .committed(java.util.Set.of(new TopicPartition(rec.topic(), rec.partition())))
-              .get(new TopicPartition(rec.topic(), rec.partition()));
-      consumer.seek(
-          new TopicPartition(rec.topic(), rec.partition()),
-          committed == null ? rec.offset() : committed.offset());
+      for (; i < batch.size() && running; i++) {
+        try {
+          handle(batch.get(i), batch.subList(i + 1, batch.size()));
+        } catch (ProducerFencedException e) {
+          LOG.error("another evaluator instance took over this instance id; stopping", e);
+          running = false;
+        } catch (KafkaException e) {
+          LOG.warn(
+              "transaction failed, will retry from {}: {}", batch.get(i).offset(), e.toString());
+          break;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          running = false;
+        }
+        pending.decrementAndGet();
+        // Cheap records (skipped, rejected) go on without a poll: it waits up to 100 ms.
+        if (running
+            && i + 1 < batch.size()
+            && System.currentTimeMillis() - lastPoll.get() > 1000
+            && rebalancedDuring(this::keepMembership)) {
+          LOG.info("group rebalanced mid-batch: the rest is read again from committed offsets");
+          i++;
+          break;
+        }
+      }
+    } finally {
+      inBatch = false;
+      consumer.resume(consumer.paused());
+      rewind(batch.subList(Math.min(i, batch.size()), batch.size()));
+      pending.set(0);
+    }
+  }
+
+  /**
+   * A poll with every partition paused: heartbeats and rebalances go on, no records come (a
+   * partition assigned meanwhile is paused by {@link Membership} while a batch is handled).
+   */
+  private void keepMembership() {
+    consumer.pause(consumer.assignment());
+    // Long enough for a join/sync round trip on the way: the other members wait for this one.
+    ConsumerRecords<String, byte[]> r = consumer.poll(Duration.ofMillis(100));
+    lastPoll.set(System.currentTimeMillis());
+    if (!r.isEmpty()) { // not expected; never lose them
+      List<ConsumerRecord<String, byte[]>> early = new ArrayList<>();
+      r.forEach(early::add);
+      rewind(early);
+    }
+  }
+
+  private boolean rebalancedDuring(Runnable action) {
+    long before = rebalances.get();
+    action.run();
+    return rebalances.get() != before;
+  }
+
+  /** Follows the group's assignment; pauses what is assigned while a batch is being handled. */
+  private final class Membership implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      rebalances.incrementAndGet();
+      java.util.Set<TopicPartition> now = new java.util.HashSet<>(assigned);
+      now.removeAll(partitions);
+      assigned = java.util.Set.copyOf(now);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      onPartitionsRevoked(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      rebalances.incrementAndGet();
+      statesStale = true; // another instance may have measured domains meanwhile
+      java.util.Set<TopicPartition> now = new java.util.HashSet<>(assigned);
+      now.addAll(partitions);
+      assigned = java.util.Set.copyOf(now);
+      if (inBatch) {
+        consumer.pause(partitions);
+      }
+    }
+  }
+
+  /** The partitions of {@link TopicNames#CHECKPOINTS} this instance is assigned now. */
+  public java.util.Set<TopicPartition> assigned() {
+    return assigned;
+  }
+
+  /**
+   * Records polled and not handled are read again: each partition still assigned goes back to its
+   * committed offset (uncommitted work is redone; a restart would read from there too).
+   */
+  private void rewind(List<ConsumerRecord<String, byte[]>> unhandled) {
+    java.util.Set<TopicPartition> parts = new java.util.HashSet<>();
+    unhandled.forEach(r -> parts.add(new TopicPartition(r.topic(), r.partition())));
+    parts.retainAll(consumer.assignment());
+    if (parts.isEmpty()) {
+      return;
+    }
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(parts);
+      for (TopicPartition tp : parts) {
+        OffsetAndMetadata c = committed.get(tp);
+        long first =
+            unhandled.stream()
+                .filter(r -> r.partition() == tp.partition())
+                .mapToLong(ConsumerRecord::offset)
+                .min()
+                .orElseThrow();
+        consumer.seek(tp, c == null ? first : c.offset());
+      }
     } catch (KafkaException e) {
       LOG.warn("could not rewind: {}", e.toString());
     }
@@ -370,37 +459,76 @@ public final class EvaluatorService implements AutoCloseable {
         }
       }
     } catch (CheckpointRejected r) {
-      LOG.warn("domain {}: could not re-measure BASE/promoted: {}", domain, r.getMessage());
-      return null;
+      // Not retried until the data changes again: a rejected checkpoint stays rejected.
+      LOG.warn(
+          "domain {}: could not measure BASE/promoted at data version {}: {}",
+          domain,
+          data.version(),
+          r.getMessage());
+      if (base == null) {
+        return null;
+      }
     }
-    return new Remeasured(new DomainState(data.version(), base), extra);
+    return new Remeasured(new DomainState(data.version(), base, data.endOffsets()), extra);
   }
 
-  /** When idle: a domain whose labelled data changed gets its BASE and promoted re-measured. */
+  /**
+   * When idle: a domain whose labelled data changed gets its BASE and promoted re-measured, by the
+   * instance that evaluates the domain's checkpoints (the owner of its partition), once per change.
+   */
   private void maybeCheckGrowth() {
     if (System.nanoTime() - lastGrowthCheck < config.growthCheck().toNanos()) {
       return;
     }
     lastGrowthCheck = System.nanoTime();
     for (Map.Entry<String, DomainState> s : List.copyOf(states.entrySet())) {
+      String domain = s.getKey();
+      DomainState state = s.getValue();
       try {
-        LabelledSplits.Snapshot data = splits.get(s.getKey());
-        if (data.version().equals(s.getValue().dataVersion())) {
+        if (!owns(domain) || splits.endOffsets(domain).equals(state.imageEnds())) {
           continue;
         }
-        LOG.info("domain {}: labelled data changed, re-measuring BASE and promoted", s.getKey());
-        Remeasured next = remeasure(s.getKey(), null, s.getValue(), data);
+        LabelledSplits.Snapshot data = splits.get(domain);
+        if (data.version().equals(state.dataVersion())) {
+          // Only unlabelled (training) images arrived: remember where, so the topic is not read
+          // again until it grows.
+          states.put(
+              domain, new DomainState(state.dataVersion(), state.baseId(), data.endOffsets()));
+          continue;
+        }
+        LOG.info("domain {}: labelled data changed, re-measuring BASE and promoted", domain);
+        Remeasured next = remeasure(domain, null, state, data);
         if (next != null) {
-          commit(next.events(), Map.of(), s.getKey(), next.state());
+          commit(next.events(), Map.of(), domain, next.state());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         running = false;
         return;
       } catch (RuntimeException e) {
-        LOG.warn("domain {}: growth check failed: {}", s.getKey(), e.toString());
+        LOG.warn("domain {}: growth check failed: {}", domain, e.toString());
       }
     }
+    growthChecks.increment();
+  }
+
+  /**
+   * True when this instance is assigned the partition of {@link TopicNames#CHECKPOINTS} that a
+   * record keyed by {@code domain} goes to (the producer's default partitioning, murmur2 of the
+   * key): the trainer keys checkpoint events by domain, so each domain has one owner in the group.
+   */
+  private boolean owns(String domain) {
+    java.util.Set<TopicPartition> assigned = consumer.assignment();
+    if (assigned.isEmpty()) {
+      return false;
+    }
+    int partitions = consumer.partitionsFor(TopicNames.CHECKPOINTS).size();
+    int p =
+        org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(
+                    domain.getBytes(StandardCharsets.UTF_8)))
+            % partitions;
+    return assigned.contains(new TopicPartition(TopicNames.CHECKPOINTS, p));
   }
 
   private LabelledSplits.Snapshot data(String domain)

@@ -76,7 +76,12 @@ final class LabelledSplits implements AutoCloseable {
     return r.images();
   }
 
-  private Map<Integer, Long> endOffsets(String domain) throws InterruptedException {
+  /**
+   * The end offset of every partition of the domain's image topic now.
+   *
+   * @throws IllegalArgumentException when the topic cannot be described
+   */
+  Map<Integer, Long> endOffsets(String domain) throws InterruptedException {
     String topic = TopicNames.images(domain);
     try {
       TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);

@@ -22,7 +22,9 @@ import org.hptstream.service.ServiceHttp;
  *       promoted checkpoint;
  *   <li>{@code GET /api/checkpoints?domain=D}: the lineage;
  *   <li>{@code GET /}: the page; {@code /assets/chart.umd.js}: Chart.js from its webjar on the
- *       classpath (nothing is fetched from elsewhere).
+ *       classpath (nothing is fetched from elsewhere);
+ *   <li>{@code GET /api/internal/store?name=S}: this instance's part of state store S, for the
+ *       other instances of the application (see {@link Leaderboard}).
  * </ul>
  *
  * While the application rebalances, queries answer 503.
@@ -34,6 +36,22 @@ public final class LeaderboardHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private LeaderboardHttp() {}
+
+  /** Adds the routes of a running leaderboard, with the endpoint its other instances query. */
+  public static void register(ServiceHttp http, Leaderboard board) {
+    register(http, board::view);
+    http.route(
+        "/api/internal/store",
+        ex -> {
+          String store = query(ex).get("name");
+          if (store == null || !Leaderboard.STORES.contains(store)) {
+            ServiceHttp.respond(
+                ex, 400, "text/plain", "give ?name=<one of " + Leaderboard.STORES + ">\n");
+            return;
+          }
+          json(ex, () -> board.localEntries(store));
+        });
+  }
 
   /** Adds the routes; {@code view} is asked on every request. */
   public static void register(ServiceHttp http, Supplier<LeaderboardView> view) {

@@ -13,9 +13,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.hptstream.checkpoint.CheckpointManifest;
@@ -69,6 +73,25 @@ final class ServiceFixtures {
         store.resolve(".state-" + instance),
         8,
         1);
+  }
+
+  /** The same settings with other protocols and without the leaderboard. */
+  static EvaluatorServiceConfig withProtocols(EvaluatorServiceConfig c, List<String> protocols) {
+    return new EvaluatorServiceConfig(
+        c.checkpointStore(),
+        c.groupId(),
+        c.instanceId(),
+        protocols,
+        c.profile(),
+        c.probeSteps(),
+        c.knnK(),
+        c.threads(),
+        c.httpBind(),
+        c.httpPort(),
+        false,
+        c.stateDir(),
+        c.featureCacheEntries(),
+        c.growthCheckSeconds());
   }
 
   /**
@@ -134,16 +157,28 @@ final class ServiceFixtures {
     return e;
   }
 
-  /** Labelled train and test images of {@code domain} as raw-pixel batches. */
+  /** Labelled train and test images of {@code domain} (either may be null) as raw-pixel batches. */
   static void ingestLabelled(
       Map<String, Object> clients, String domain, ImageSet train, ImageSet test) {
     try (AvroPublisher<ImageBatch> p = new AvroPublisher<>(clients, TopicSpec.images(domain, 1))) {
-      publish(p, domain, Split.TRAIN, train);
-      publish(p, domain, Split.TEST, test);
+      if (train != null) {
+        publish(p, domain, Split.TRAIN, train);
+      }
+      if (test != null) {
+        publish(p, domain, Split.TEST, test);
+      }
+    }
+  }
+
+  /** Unlabelled images of {@code domain} (what the trainer trains on). */
+  static void ingestUnlabelled(Map<String, Object> clients, String domain, ImageSet images) {
+    try (AvroPublisher<ImageBatch> p = new AvroPublisher<>(clients, TopicSpec.images(domain, 1))) {
+      publish(p, domain, Split.UNLABELED, images);
     }
   }
 
   private static void publish(AvroPublisher<ImageBatch> p, String domain, Split split, ImageSet s) {
+    boolean labelled = split != Split.UNLABELED;
     for (int from = 0; from < s.size(); from += 100) {
       List<Image> images = new ArrayList<>();
       for (int i = from; i < Math.min(s.size(), from + 100); i++) {
@@ -152,7 +187,7 @@ final class ServiceFixtures {
                 .setId(split + "-" + UUID.randomUUID())
                 .setContent(
                     new RawPixels(s.channels(), s.height(), s.width(), ByteBuffer.wrap(s.image(i))))
-                .setLabel(s.label(i))
+                .setLabel(labelled ? s.label(i) : null)
                 .setSource("fmnist#" + i)
                 .build());
       }
@@ -213,26 +248,31 @@ final class ServiceFixtures {
   }
 
   /**
-   * Commits the group's offset at the current end of the checkpoint topic, so a service of that
-   * group sees only what the test publishes next (other tests share the topic).
+   * Commits the group's offsets at the current end of the checkpoint topic (every partition), so a
+   * service of that group sees only what the test publishes next (other tests share the topic).
    */
   static void startGroupAtEnd(Map<String, Object> clients, String group) throws Exception {
-    org.hptstream.evaluator.EvaluatorService.ensureTopics(clients);
-    try (org.apache.kafka.clients.admin.Admin admin =
-        org.apache.kafka.clients.admin.Admin.create(ClientConfigs.kafkaOnly(clients))) {
-      org.apache.kafka.common.TopicPartition tp =
-          new org.apache.kafka.common.TopicPartition(TopicNames.CHECKPOINTS, 0);
-      long end =
-          admin
-              .listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
-              .partitionResult(tp)
-              .get()
-              .offset();
+    EvaluatorService.ensureTopics(clients);
+    try (Admin admin = Admin.create(ClientConfigs.kafkaOnly(clients))) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       admin
-          .alterConsumerGroupOffsets(
-              group, Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(end)))
+          .describeTopics(List.of(TopicNames.CHECKPOINTS))
+          .allTopicNames()
+          .get()
+          .get(TopicNames.CHECKPOINTS)
+          .partitions()
+          .forEach(
+              p ->
+                  latest.put(
+                      new TopicPartition(TopicNames.CHECKPOINTS, p.partition()),
+                      OffsetSpec.latest()));
+      Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+      admin
+          .listOffsets(latest)
           .all()
-          .get();
+          .get()
+          .forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
+      admin.alterConsumerGroupOffsets(group, ends).all().get();
     }
   }
 }

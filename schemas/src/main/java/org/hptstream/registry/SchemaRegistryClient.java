@@ -70,7 +70,19 @@ public final class SchemaRegistryClient {
    * @throws IncompatibleSchemaException when the subject's compatibility level refuses it
    */
   public int register(String subject, Schema schema) {
-    return idOf(subject, schema, "/subjects/" + enc(subject) + "/versions");
+    try {
+      return idOf(subject, schema, "/subjects/" + enc(subject) + "/versions");
+    } catch (IncompatibleSchemaException e) {
+      // Apicurio answers 409 to the loser of two concurrent first registrations of a subject
+      // (two instances of one application starting together): the schema is there, under the
+      // winner's id.
+      try {
+        return lookup(subject, schema);
+      } catch (SchemaRegistryException notThere) {
+        e.addSuppressed(notThere);
+        throw e;
+      }
+    }
   }
 
   /**
