@@ -69,7 +69,7 @@ public final class PretrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--steps",
-      description = "Steps of the job (profile default: paper 5000, cpu-small 200).")
+      description = "Steps of the job (profile default: paper 5000, cpu-small 600).")
   Long steps;
 
   @Option(names = "--seed", description = "Seed of every random draw (default 0).")

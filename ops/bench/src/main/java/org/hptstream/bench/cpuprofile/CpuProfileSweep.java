@@ -71,6 +71,12 @@ public class CpuProfileSweep {
     try (NDManager m = NDManager.newBaseManager()) {
       Evaluator evaluator =
           new Evaluator(EvaluationConfig.cpu().withSeed(0), m, new FeatureCache());
+      if (env("HPT", "0").equals("only")) { // the HPT comparison alone, for the first setting
+        String spec = args[0];
+        hptVersusTarget(
+            parse(spec.substring(spec.indexOf(':') + 1)), train, target, data, evaluator, m);
+        return;
+      }
       for (String spec : args) {
         String name = spec.substring(0, spec.indexOf(':'));
         PretrainConfig c = parse(spec.substring(spec.indexOf(':') + 1));
