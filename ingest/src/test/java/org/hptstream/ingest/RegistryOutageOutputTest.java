@@ -2,9 +2,6 @@ package org.hptstream.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * What a user of {@code hpt ingest} sees when the registry is down as the command starts and comes
@@ -52,32 +48,27 @@ class RegistryOutageOutputTest {
               }
               registry.set(RegistryProcess.start(settings).awaitReady(Duration.ofMinutes(3)));
             });
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
+    TestData.CommandRun run;
     try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code =
-          new CommandLine(new IngestCommand())
-              .execute(
-                  "--domain",
-                  "registry-outage",
-                  "--no-progress",
-                  "--bootstrap-servers",
-                  stack.bootstrapServers(),
-                  "--schema-registry-url",
-                  RegistryProcess.urlFor(port),
-                  "-X",
-                  "schema.registry.max.attempts=12",
-                  idx[0].toString());
+      run =
+          TestData.ingestCommand(
+              "--domain",
+              "registry-outage",
+              "--no-progress",
+              "--bootstrap-servers",
+              stack.bootstrapServers(),
+              "--schema-registry-url",
+              RegistryProcess.urlFor(port),
+              "-X",
+              "schema.registry.max.attempts=12",
+              idx[0].toString());
     } finally {
-      System.setErr(saved);
       back.join();
       registry.get().close();
     }
-    String output = err.toString(StandardCharsets.UTF_8);
+    String output = run.stderr();
     System.out.print(output);
-    assertThat(code).as(output).isZero();
+    assertThat(run.exit()).as(output).isZero();
     assertThat(output)
         .containsPattern(
             "hpt: schema registry \\[http://127.0.0.1:"

@@ -2,9 +2,6 @@ package org.hptstream.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code hpt ingest} against a broker process secured as production clusters are (SASL_SSL,
@@ -77,10 +73,10 @@ class SecuredBrokerTest {
         AclOperation.DESCRIBE_CONFIGS,
         AclOperation.WRITE);
 
-    Run run = ingest("ingester", "secured-ok", stack);
+    TestData.CommandRun run = ingest("ingester", "secured-ok", stack);
 
-    assertThat(run.exit()).as(run.output()).isZero();
-    assertThat(run.output()).contains("ingested 12 images").doesNotContain(password("ingester"));
+    assertThat(run.exit()).as(run.stderr()).isZero();
+    assertThat(run.stderr()).contains("ingested 12 images").doesNotContain(password("ingester"));
     List<ConsumerRecord<String, ImageBatch>> records = readAll(PREFIX + "ok", stack);
     Set<String> ids = new HashSet<>();
     records.forEach(r -> r.value().getImages().forEach((Image i) -> ids.add(i.getId())));
@@ -100,10 +96,10 @@ class SecuredBrokerTest {
         AclOperation.DESCRIBE_CONFIGS,
         AclOperation.READ);
 
-    Run run = ingest("reader", "secured-nowrite", stack);
+    TestData.CommandRun run = ingest("reader", "secured-nowrite", stack);
 
-    assertThat(run.exit()).as(run.output()).isEqualTo(1);
-    assertThat(run.output())
+    assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
+    assertThat(run.stderr())
         .contains("not authorized: the principal needs WRITE on topic " + PREFIX + "nowrite")
         .contains("PARTIALLY ingested 0 images")
         .doesNotContain(password("reader"));
@@ -113,10 +109,10 @@ class SecuredBrokerTest {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aPrincipalWithoutAnyAclIsToldBeforeSending(KafkaStackFixture stack) {
-    Run run = ingest("nobody", "secured-none", stack);
+    TestData.CommandRun run = ingest("nobody", "secured-none", stack);
 
-    assertThat(run.exit()).as(run.output()).isEqualTo(1);
-    assertThat(run.output())
+    assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
+    assertThat(run.stderr())
         .contains(
             "failed before sending anything: cannot create topic "
                 + PREFIX
@@ -126,10 +122,8 @@ class SecuredBrokerTest {
         .doesNotContain(password("nobody"));
   }
 
-  private record Run(int exit, String output) {}
-
   /** {@code hpt ingest} in this JVM with the user's settings in a --kafka-config file. */
-  private static Run ingest(String user, String domain, KafkaStackFixture stack) {
+  private static TestData.CommandRun ingest(String user, String domain, KafkaStackFixture stack) {
     Path config = broker.writeClientConfig(user, tmp.resolve(user + ".properties"));
     List<String> args =
         new ArrayList<>(
@@ -144,18 +138,9 @@ class SecuredBrokerTest {
                 "--kafka-config",
                 config.toString(),
                 images.toString()));
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = new CommandLine(new IngestCommand()).execute(args.toArray(String[]::new));
-    } finally {
-      System.setErr(saved);
-    }
-    String output = err.toString(StandardCharsets.UTF_8);
-    System.out.printf("hpt ingest as %s: exit %d%n%s", user, code, output);
-    return new Run(code, output);
+    TestData.CommandRun run = TestData.ingestCommand(args.toArray(String[]::new));
+    System.out.printf("hpt ingest as %s: exit %d%n%s", user, run.exit(), run.stderr());
+    return run;
   }
 
   private static String password(String user) {

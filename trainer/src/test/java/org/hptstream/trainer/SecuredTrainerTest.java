@@ -75,19 +75,8 @@ class SecuredTrainerTest {
       assertThat(ingested.success()).as(ingested.summary()).isTrue();
 
       TrainerConfig config =
-          new TrainerConfig(
-              group,
-              "it",
-              tmp.resolve("checkpoints"),
-              null,
-              1,
-              null,
-              "cpu",
-              -1,
-              1_000L,
-              java.util.regex.Pattern.quote(domain),
-              ServiceFixtures.tinyPolicy(4, 64),
-              Map.of());
+          ServiceFixtures.config(
+              group, tmp.resolve("checkpoints"), domain, ServiceFixtures.tinyPolicy(4, 64));
       TrainerService service = new TrainerService(config, client(broker, "trainer", shared));
       Thread poll = new Thread(service::run, "secured-trainer");
       poll.start();

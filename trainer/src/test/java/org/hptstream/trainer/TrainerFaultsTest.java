@@ -66,7 +66,7 @@ class TrainerFaultsTest {
     List<String> outcomes = new ArrayList<>();
     try {
       String bootstrap = broker.get().bootstrapServers();
-      KafkaStackFixture stack = fixture(bootstrap, shared.schemaRegistryUrl());
+      KafkaStackFixture stack = KafkaStackFixture.of(bootstrap, shared.schemaRegistryUrl());
       for (int run = 0; run < RUNS; run++) {
         broker
             .get()
@@ -105,7 +105,8 @@ class TrainerFaultsTest {
         new AtomicReference<>(RegistryProcess.start(settings).awaitReady(Duration.ofMinutes(3)));
     List<String> outcomes = new ArrayList<>();
     try {
-      KafkaStackFixture stack = fixture(shared.bootstrapServers(), RegistryProcess.urlFor(port));
+      KafkaStackFixture stack =
+          KafkaStackFixture.of(shared.bootstrapServers(), RegistryProcess.urlFor(port));
       for (int run = 0; run < RUNS; run++) {
         String domain = "tfault-registry-" + run;
         outcomes.add(
@@ -262,20 +263,6 @@ class TrainerFaultsTest {
     } catch (Exception e) {
       return "";
     }
-  }
-
-  private static KafkaStackFixture fixture(String bootstrap, String registryUrl) {
-    return new KafkaStackFixture() {
-      @Override
-      public String bootstrapServers() {
-        return bootstrap;
-      }
-
-      @Override
-      public String schemaRegistryUrl() {
-        return registryUrl;
-      }
-    };
   }
 
   private static void sleep(int seconds) {
