@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.hptstream.schemas.ImageBatch;
+import org.hptstream.topics.AccessDenied;
 
 /**
  * Sends batch records asynchronously and keeps an exact account of which were acknowledged and
@@ -60,7 +61,11 @@ public final class BatchSender {
   public void fail(BatchReport report, Exception error) {
     firstError.compareAndSet(null, error);
     synchronized (this) {
-      failed.add(new Failure(report, error.getClass().getSimpleName() + ": " + error.getMessage()));
+      failed.add(
+          new Failure(
+              report,
+              AccessDenied.explain(error, "WRITE", "topic " + topic)
+                  .orElseGet(() -> error.getClass().getSimpleName() + ": " + error.getMessage())));
     }
     listener.onBatchFailed(report, error);
   }

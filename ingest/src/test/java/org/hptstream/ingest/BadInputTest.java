@@ -3,9 +3,6 @@ package org.hptstream.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,7 +17,6 @@ import org.hptstream.topics.TopicSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Every kind of bad input is refused with a message naming it, before anything is sent. */
 @ExtendWith(TestStackExtension.class)
@@ -140,28 +136,18 @@ class BadInputTest {
   @Test
   void invalidDomainNameFromTheCommandLine(KafkaStackFixture stack) throws Exception {
     Path[] idx = TestData.idxSlice(tmp, 5, 5);
-    PrintStream saved = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code =
-          new CommandLine(new IngestCommand())
-              .execute(
-                  "--domain",
-                  "Xray/Site B",
-                  "--no-progress",
-                  "--bootstrap-servers",
-                  stack.bootstrapServers(),
-                  "--schema-registry-url",
-                  stack.schemaRegistryUrl(),
-                  idx[0].toString());
-    } finally {
-      System.setErr(saved);
-    }
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("invalid domain name 'Xray/Site B'", "[a-z0-9]");
+    TestData.CommandRun run =
+        TestData.ingestCommand(
+            "--domain",
+            "Xray/Site B",
+            "--no-progress",
+            "--bootstrap-servers",
+            stack.bootstrapServers(),
+            "--schema-registry-url",
+            stack.schemaRegistryUrl(),
+            idx[0].toString());
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.stderr()).contains("invalid domain name 'Xray/Site B'", "[a-z0-9]");
   }
 
   @Test

@@ -55,7 +55,7 @@ class FaultsTest {
     List<String> outcomes = new ArrayList<>();
     try {
       String bootstrap = broker.get().bootstrapServers();
-      KafkaStackFixture stack = fixture(bootstrap, shared.schemaRegistryUrl());
+      KafkaStackFixture stack = KafkaStackFixture.of(bootstrap, shared.schemaRegistryUrl());
       Path[] idx = TestData.idxSlice(tmp, IMAGES, IMAGES);
       for (int run = 0; run < RUNS; run++) {
         broker
@@ -117,7 +117,7 @@ class FaultsTest {
                 registry.set(RegistryProcess.start(settings).awaitReady(Duration.ofMinutes(3)));
               });
       try {
-        KafkaStackFixture stack = fixture(shared.bootstrapServers(), url);
+        KafkaStackFixture stack = KafkaStackFixture.of(shared.bootstrapServers(), url);
         Map<String, Object> client = new HashMap<>(TestData.clientConfig(stack));
         // Retries with doubling backoff from 100 ms: 12 attempts wait up to ~200 s in all.
         client.put("schema.registry.max.attempts", "12");
@@ -164,20 +164,6 @@ class FaultsTest {
             clean ? "clean" : "NOT CLEAN");
     System.out.println(line);
     return line;
-  }
-
-  private static KafkaStackFixture fixture(String bootstrap, String registryUrl) {
-    return new KafkaStackFixture() {
-      @Override
-      public String bootstrapServers() {
-        return bootstrap;
-      }
-
-      @Override
-      public String schemaRegistryUrl() {
-        return registryUrl;
-      }
-    };
   }
 
   private static void sleep(int seconds) {

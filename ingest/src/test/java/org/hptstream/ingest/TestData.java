@@ -88,6 +88,23 @@ final class TestData {
     ImageIO.write(img, "png", file.toFile());
   }
 
+  /** What {@code hpt ingest} returned and printed on stderr. */
+  record CommandRun(int exit, String stderr) {}
+
+  /** Runs {@code hpt ingest} (the picocli command) in this JVM, capturing its stderr. */
+  static CommandRun ingestCommand(String... args) {
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code;
+    try {
+      System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+      code = new picocli.CommandLine(new IngestCommand()).execute(args);
+    } finally {
+      System.setErr(saved);
+    }
+    return new CommandRun(code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   static Map<String, Object> clientConfig(KafkaStackFixture stack) {
     Map<String, Object> c = new HashMap<>();
     c.put("bootstrap.servers", stack.bootstrapServers());

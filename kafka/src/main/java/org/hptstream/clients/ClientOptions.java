@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.hptstream.registry.RegistryConfig;
+import org.hptstream.registry.RetryNotices;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -75,7 +76,10 @@ public final class ClientOptions {
     return schemaRegistryUrl;
   }
 
-  /** All client settings: file, then -X properties, then the explicit options. */
+  /**
+   * All client settings: file, then -X properties, then the explicit options; plus {@link
+   * RetryNotices#CONFIG}, printing registry retries and recoveries on stderr.
+   */
   public Map<String, Object> clientConfig() {
     Map<String, Object> config = new HashMap<>();
     if (configFile != null) {
@@ -96,6 +100,8 @@ public final class ClientOptions {
       config.put(RegistryConfig.CREDENTIALS_SOURCE, "USER_INFO");
       config.put(RegistryConfig.USER_INFO, registryUserInfo);
     }
+    // The commands' log shows errors only: say on stderr that the registry is being waited for.
+    config.put(RetryNotices.CONFIG, (RetryNotices) line -> System.err.println("hpt: " + line));
     return config;
   }
 

@@ -33,13 +33,20 @@ public final class SchemaRegistryClient {
       org.slf4j.LoggerFactory.getLogger(SchemaRegistryClient.class);
 
   private final RegistryConfig config;
+  private final RetryNotices notices;
   private final HttpClient http;
   private final String authorization;
   private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
   public SchemaRegistryClient(RegistryConfig config) {
+    this(config, RetryNotices.NONE);
+  }
+
+  /** A client that also reports retries and recoveries to {@code notices}. */
+  public SchemaRegistryClient(RegistryConfig config, RetryNotices notices) {
     this.config = config;
+    this.notices = notices;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(config.requestTimeout())
@@ -56,7 +63,8 @@ public final class SchemaRegistryClient {
 
   /** Client configured from Kafka-style config keys (see {@link RegistryConfig}). */
   public static SchemaRegistryClient fromConfigs(Map<String, ?> configs) {
-    return new SchemaRegistryClient(RegistryConfig.fromConfigs(configs));
+    return new SchemaRegistryClient(
+        RegistryConfig.fromConfigs(configs), RetryNotices.from(configs));
   }
 
   public RegistryConfig config() {
@@ -181,6 +189,7 @@ public final class SchemaRegistryClient {
     Exception lastFailure = null;
     String lastUrl = null;
     int lastStatus = SchemaRegistryException.UNREACHABLE;
+    long start = System.nanoTime();
     for (int attempt = 0; attempt < config.maxAttempts(); attempt++) {
       URI base = config.urls().get(attempt % config.urls().size());
       URI uri = URI.create(base.toString() + path);
@@ -191,7 +200,7 @@ public final class SchemaRegistryClient {
       } catch (IOException e) {
         lastFailure = e;
         lastStatus = SchemaRegistryException.UNREACHABLE;
-        backoff = backoff(attempt, backoff);
+        backoff = backoff(attempt, backoff, e.getClass().getSimpleName());
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -199,6 +208,12 @@ public final class SchemaRegistryClient {
             SchemaRegistryException.UNREACHABLE, "interrupted while calling " + uri, e);
       }
       int status = response.statusCode();
+      if (attempt > 0 && status < 500) {
+        notices.notice(
+            String.format(
+                "schema registry %s answers again (attempt %d, after %.1f s)",
+                config.urls(), attempt + 1, (System.nanoTime() - start) / 1e9));
+      }
       if (status >= 200 && status < 300) {
         try {
           String text = response.body();
@@ -213,7 +228,7 @@ public final class SchemaRegistryClient {
       if (status >= 500) {
         lastStatus = status;
         lastFailure = new IOException(message);
-        backoff = backoff(attempt, backoff);
+        backoff = backoff(attempt, backoff, "HTTP " + status);
         continue;
       }
       switch (status) {
@@ -333,7 +348,7 @@ public final class SchemaRegistryClient {
   }
 
   /** Sleeps before the next attempt (not after the last); returns the next, doubled, backoff. */
-  private long backoff(int attempt, long millis) {
+  private long backoff(int attempt, long millis, String reason) {
     if (attempt + 1 < config.maxAttempts()) {
       LOG.warn(
           "schema registry {} did not answer (attempt {} of {}), retrying in {} ms",
@@ -341,6 +356,10 @@ public final class SchemaRegistryClient {
           attempt + 1,
           config.maxAttempts(),
           millis);
+      notices.notice(
+          String.format(
+              "schema registry %s did not answer (%s, attempt %d of %d); retrying in %.1f s",
+              config.urls(), reason, attempt + 1, config.maxAttempts(), millis / 1000.0));
       try {
         Thread.sleep(millis);
       } catch (InterruptedException e) {

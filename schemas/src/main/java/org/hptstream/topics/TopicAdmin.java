@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -40,11 +41,31 @@ public final class TopicAdmin {
       if (e.getCause() instanceof TopicExistsException) {
         return false;
       }
+      if (e.getCause() instanceof TopicAuthorizationException && exists(spec.name())) {
+        return false; // created by an administrator for a principal that may not create topics
+      }
       throw new KafkaException(
-          "cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e.getCause());
+          "cannot create topic "
+              + spec.name()
+              + ": "
+              + AccessDenied.describe(e.getCause(), "CREATE", "topic " + spec.name()),
+          e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaException("interrupted creating topic " + spec.name(), e);
+    }
+  }
+
+  /** Whether the topic exists and this principal may describe it. */
+  private boolean exists(String topic) {
+    try {
+      admin.describeTopics(List.of(topic)).allTopicNames().get();
+      return true;
+    } catch (ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -65,7 +86,11 @@ public final class TopicAdmin {
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw new KafkaException(
-              "cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+              "cannot describe topic "
+                  + topic
+                  + ": "
+                  + AccessDenied.describe(e.getCause(), "DESCRIBE", "topic " + topic),
+              e.getCause());
         }
       }
       if (System.nanoTime() > deadline) {
@@ -96,7 +121,17 @@ public final class TopicAdmin {
       return entry.value();
     } catch (ExecutionException e) {
       throw new KafkaException(
-          "cannot read " + key + " of " + resource + ": " + e.getCause().getMessage(),
+          "cannot read "
+              + key
+              + " of "
+              + resource
+              + ": "
+              + AccessDenied.describe(
+                  e.getCause(),
+                  "DESCRIBE_CONFIGS",
+                  resource.type().name().toLowerCase(java.util.Locale.ROOT)
+                      + " "
+                      + resource.name()),
           e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -41,10 +41,28 @@ public final class BrokerProcess implements AutoCloseable {
    * @param controllerPort KRaft controller port
    * @param log file that receives the process output
    * @param jvmArgs extra JVM options (heap)
+   * @param serverProperties broker settings that replace or add to the defaults written here (a
+   *     secured listener, an authorizer); empty for the plain local broker
+   * @param formatArgs extra arguments of the storage format run on first start (e.g. {@code
+   *     --add-scram} users)
    */
-  public record Settings(Path dir, int port, int controllerPort, Path log, List<String> jvmArgs) {
+  public record Settings(
+      Path dir,
+      int port,
+      int controllerPort,
+      Path log,
+      List<String> jvmArgs,
+      Map<String, String> serverProperties,
+      List<String> formatArgs) {
     public Settings {
       jvmArgs = List.copyOf(jvmArgs);
+      serverProperties = Map.copyOf(serverProperties);
+      formatArgs = List.copyOf(formatArgs);
+    }
+
+    /** The plain PLAINTEXT broker of {@code hpt stack}. */
+    public Settings(Path dir, int port, int controllerPort, Path log, List<String> jvmArgs) {
+      this(dir, port, controllerPort, log, jvmArgs, Map.of(), List.of());
     }
   }
 
@@ -70,18 +88,18 @@ public final class BrokerProcess implements AutoCloseable {
             settings.jvmArgs(),
             List.of("-Dlog4j2.configurationFile=" + dir.resolve(LOG4J_CONFIG), "-cp", classpath));
     if (clusterId(dir).isEmpty()) {
-      JavaProcess format =
-          JavaProcess.launch(
-              "kafka storage format",
-              jvm,
+      List<String> formatCommand =
+          new ArrayList<>(
               List.of(
                   "kafka.tools.StorageTool",
                   "format",
                   "-t",
                   Uuid.randomUuid().toString(),
                   "-c",
-                  config.toString()),
-              settings.log());
+                  config.toString()));
+      formatCommand.addAll(settings.formatArgs());
+      JavaProcess format =
+          JavaProcess.launch("kafka storage format", jvm, formatCommand, settings.log());
       format.awaitSuccess(Duration.ofMinutes(2));
     }
     JavaProcess broker =
@@ -116,6 +134,7 @@ public final class BrokerProcess implements AutoCloseable {
             Map.entry("share.coordinator.state.topic.replication.factor", "1"),
             Map.entry("share.coordinator.state.topic.min.isr", "1"),
             Map.entry("group.initial.rebalance.delay.ms", "0")));
+    p.putAll(s.serverProperties());
     Path config = dir.resolve("server.properties");
     try {
       Files.createDirectories(dir);

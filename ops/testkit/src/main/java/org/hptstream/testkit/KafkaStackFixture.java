@@ -13,6 +13,24 @@ public interface KafkaStackFixture {
   /** Value for {@code schema.registry.url}: the base of the Confluent-compatible REST API. */
   String schemaRegistryUrl();
 
+  /**
+   * A broker and a registry started elsewhere (a broker process a test restarts, a registry it
+   * stops), seen as a fixture.
+   */
+  static KafkaStackFixture of(String bootstrapServers, String schemaRegistryUrl) {
+    return new KafkaStackFixture() {
+      @Override
+      public String bootstrapServers() {
+        return bootstrapServers;
+      }
+
+      @Override
+      public String schemaRegistryUrl() {
+        return schemaRegistryUrl;
+      }
+    };
+  }
+
   /** Creates a topic with replication factor 1 and waits until the broker has it. */
   default void createTopic(String name, int partitions) {
     Topics.create(bootstrapServers(), name, partitions);

@@ -22,8 +22,16 @@ public final class TopicContents {
    */
   public static <K, V> List<ConsumerRecord<K, V>> read(
       KafkaStackFixture stack, String topic, Deserializer<K> keys, Deserializer<V> values) {
-    Map<String, Object> c = new HashMap<>();
-    c.put("bootstrap.servers", stack.bootstrapServers());
+    return read(Map.of("bootstrap.servers", stack.bootstrapServers()), topic, keys, values);
+  }
+
+  /**
+   * Like {@link #read(KafkaStackFixture, String, Deserializer, Deserializer)} on a cluster that
+   * needs client settings (TLS, SASL): {@code clientConfig} includes {@code bootstrap.servers}.
+   */
+  public static <K, V> List<ConsumerRecord<K, V>> read(
+      Map<String, ?> clientConfig, String topic, Deserializer<K> keys, Deserializer<V> values) {
+    Map<String, Object> c = new HashMap<>(clientConfig);
     c.put("isolation.level", "read_committed");
     List<ConsumerRecord<K, V>> out = new ArrayList<>();
     try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(c, keys, values)) {
