@@ -35,7 +35,16 @@ public final class Hpt implements Runnable {
     spec.commandLine().usage(System.err);
   }
 
+  /** Commands that run until stopped: their INFO lines (jobs, retries, recoveries) are shown. */
+  static final java.util.Set<String> SERVICES = java.util.Set.of("trainer", "evaluator");
+
   public static void main(String[] args) {
+    // Before anything logs: log4j2.properties reads the level when logging starts.
+    if (args.length > 0
+        && SERVICES.contains(args[0])
+        && System.getProperty("hpt.log.level") == null) {
+      System.setProperty("hpt.log.level", "info");
+    }
     System.exit(newCommandLine().execute(args));
   }
 
