@@ -1083,7 +1083,7 @@ public final class TrainerService implements AutoCloseable {
       Set<String> affected = new HashSet<>();
       for (TopicPartition tp : partitions) {
         String domain = TopicNames.domainOfImagesTopic(tp.topic());
-        if (domain != null) {
+        if (domain != null && domains.containsKey(domain)) {
           affected.add(domain);
         }
       }

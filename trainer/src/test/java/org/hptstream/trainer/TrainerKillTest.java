@@ -1,7 +1,7 @@
 package org.hptstream.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hptstream.trainer.ServiceFixtures.events;
+import static org.hptstream.trainer.ServiceFixtures.allEvents;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,12 +52,13 @@ class TrainerKillTest {
         first,
         () ->
             Files.exists(Path.of(trace + ".at-" + point))
-                && !ofKind(events(stack, domain), CheckpointKind.PERIODIC).isEmpty(),
+                && !ofKind(allEvents(stack, domain), CheckpointKind.PERIODIC).isEmpty(),
         "fault point " + point + " with the periodic checkpoint announced");
     first.handle().destroyForcibly(); // SIGKILL
     first.handle().onExit().get();
-    int eventsAtKill = events(stack, domain).size();
-    List<CheckpointEvent> periodicAtKill = ofKind(events(stack, domain), CheckpointKind.PERIODIC);
+    int eventsAtKill = allEvents(stack, domain).size();
+    List<CheckpointEvent> periodicAtKill =
+        ofKind(allEvents(stack, domain), CheckpointKind.PERIODIC);
 
     JavaProcess second = launch(stack, store, trace, log, domain, null);
     try {
@@ -65,7 +66,7 @@ class TrainerKillTest {
           second,
           () ->
               count(log, "sample rebuilt from the log") >= 2
-                  && !ofKind(events(stack, domain), CheckpointKind.FINAL).isEmpty(),
+                  && !ofKind(allEvents(stack, domain), CheckpointKind.FINAL).isEmpty(),
           "the restarted service's announcement");
       // Let the restarted service settle: a duplicate would show up in the next polls.
       Thread.sleep(3_000);
@@ -73,7 +74,7 @@ class TrainerKillTest {
       assertThat(second.stop(Duration.ofMinutes(2))).as("clean SIGTERM stop").isTrue();
     }
 
-    List<CheckpointEvent> all = events(stack, domain);
+    List<CheckpointEvent> all = allEvents(stack, domain);
     List<CheckpointEvent> events = ofKind(all, CheckpointKind.FINAL);
     List<CheckpointEvent> periodic = ofKind(all, CheckpointKind.PERIODIC);
     List<CheckpointManifest> left =
