@@ -108,7 +108,9 @@ public final class RequestCommand implements Callable<Integer> {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, CheckpointEvent> r : events.poll(Duration.ofSeconds(1))) {
-          if (requestId.equals(r.value().getRequestId())) {
+          // The job's result, not one of its periodic checkpoints.
+          if (requestId.equals(r.value().getRequestId())
+              && r.value().getKind() == org.hptstream.schemas.CheckpointKind.FINAL) {
             System.out.println("job " + r.value().getJobId());
             System.out.println(r.value());
             return 0;
