@@ -110,6 +110,9 @@ public final class PretrainJob {
 
   /** Runs the job; see the class comment. */
   public Result run(Request r) {
+    // Autograd is per thread and on by default except where the engine was loaded; the optimizer
+    // updates leaves in place outside the gradient collector, so it must be off on this thread.
+    org.hptstream.tensor.GradMode.offOnThisThread();
     if (r.strategy() == Strategy.BASE) {
       if (r.parent() == null)
         throw new IllegalArgumentException("base needs a parent checkpoint: it is the result");
