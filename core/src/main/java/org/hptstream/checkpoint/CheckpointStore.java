@@ -49,6 +49,25 @@ public interface CheckpointStore {
   /** All readable checkpoints' manifests (unreadable entries are skipped and logged). */
   List<CheckpointManifest> list();
 
+  /**
+   * Deletes a checkpoint: it disappears atomically (readers see all of it or nothing), then its
+   * files go.
+   *
+   * @return false when there was no such checkpoint
+   * @throws CheckpointException if it cannot be removed
+   */
+  boolean delete(String id);
+
+  /**
+   * Removes what interrupted writes and deletes left behind, sparing anything touched within {@code
+   * minAge} (a write still in progress, perhaps by another process sharing the store).
+   *
+   * @return how many leftovers were removed
+   */
+  default int collectLeftovers(java.time.Duration minAge) {
+    return 0;
+  }
+
   /** The most recent checkpoint of a domain (by creation time, then steps). */
   default Optional<CheckpointManifest> latest(String domain) {
     return list().stream()

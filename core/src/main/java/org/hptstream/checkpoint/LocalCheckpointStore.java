@@ -42,12 +42,19 @@ import org.slf4j.LoggerFactory;
  * id, holding {@code manifest.json} and one {@code <group>.npz} per tensor group (DJL's NPZ
  * encoding, readable by numpy; {@code backbone.npz} has torchvision names). A checkpoint is written
  * into a hidden temp directory, fsync'ed, then renamed into place, so readers never see half a
- * checkpoint and a crash leaves only a {@code .tmp-*} directory that listing ignores.
+ * checkpoint and a crash leaves only a {@code .tmp-*} directory that listing ignores (and {@link
+ * #collectLeftovers} removes).
  */
 public final class LocalCheckpointStore implements CheckpointStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCheckpointStore.class);
   private static final String MANIFEST = "manifest.json";
+
+  /** Hidden (not a valid id, so never listed): a write in progress. */
+  private static final String TEMP_PREFIX = ".tmp-";
+
+  /** Hidden: a delete in progress. */
+  private static final String DELETED_PREFIX = ".del-";
 
   private final Path root;
   private final java.util.function.Consumer<String> trace;
@@ -80,7 +87,7 @@ public final class LocalCheckpointStore implements CheckpointStore {
 
   @Override
   public CheckpointManifest put(CheckpointDraft draft) {
-    Path tmp = root.resolve(".tmp-" + UUID.randomUUID());
+    Path tmp = root.resolve(TEMP_PREFIX + UUID.randomUUID());
     try {
       Files.createDirectory(tmp);
       List<FileEntry> files = new ArrayList<>();
@@ -258,6 +265,78 @@ public final class LocalCheckpointStore implements CheckpointStore {
     }
     out.sort(Comparator.comparing(CheckpointManifest::id));
     return out;
+  }
+
+  /**
+   * Renames the checkpoint to a hidden {@code .del-*} directory (listing ignores it), makes that
+   * durable, then deletes its files; a crash in between leaves a leftover that {@link
+   * #collectLeftovers} removes.
+   */
+  @Override
+  public boolean delete(String id) {
+    if (!SafeNames.isValid(Kind.CHECKPOINT_ID, id)) {
+      throw new CheckpointException("not a checkpoint id: '" + id + "'");
+    }
+    Path dir = root.resolve(id);
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    Path doomed = root.resolve(DELETED_PREFIX + id + "-" + UUID.randomUUID());
+    try {
+      Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+      fsyncDirectory(root);
+      trace.accept("delete " + id);
+    } catch (NoSuchFileException e) {
+      return false; // deleted concurrently
+    } catch (IOException e) {
+      throw new CheckpointException("cannot delete checkpoint " + id + " in " + root, e);
+    }
+    deleteRecursively(doomed);
+    LOG.info("deleted checkpoint {} from {}", id, root);
+    return true;
+  }
+
+  /**
+   * Removes {@code .del-*} directories (deletes that were interrupted) and {@code .tmp-*}
+   * directories (writes that were interrupted) whose newest file is older than {@code minAge}.
+   */
+  @Override
+  public int collectLeftovers(java.time.Duration minAge) {
+    Instant cutoff = Instant.now().minus(minAge);
+    int removed = 0;
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+      for (Path d : dirs) {
+        String name = d.getFileName().toString();
+        boolean deleted = name.startsWith(DELETED_PREFIX);
+        if (deleted || (name.startsWith(TEMP_PREFIX) && newest(d).isBefore(cutoff))) {
+          deleteRecursively(d);
+          removed++;
+          LOG.info("removed the leftover {} of an interrupted {}", d, deleted ? "delete" : "write");
+        }
+      }
+      if (removed > 0) {
+        fsyncDirectory(root);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot collect leftovers in {}: {}", root, e.getMessage());
+    }
+    return removed;
+  }
+
+  /** The newest modification time of a directory and its files. */
+  private static Instant newest(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.map(
+              p -> {
+                try {
+                  return Files.getLastModifiedTime(p).toInstant();
+                } catch (IOException e) {
+                  return Instant.now(); // vanishing: someone is at work there
+                }
+              })
+          .max(Comparator.naturalOrder())
+          .orElse(Instant.now());
+    }
   }
 
   private static FileEntry writeGroup(

@@ -80,6 +80,50 @@ class LocalCheckpointStoreTest {
   }
 
   @Test
+  void deleteRemovesACheckpointAtomicallyAndLeavesTheOthers() throws IOException {
+    List<String> trace = new java.util.ArrayList<>();
+    LocalCheckpointStore traced = new LocalCheckpointStore(dir.resolve("ckpt"), trace::add);
+    CheckpointManifest a = traced.put(draft("mnist", 1, null));
+    CheckpointManifest b = traced.put(draft("mnist", 2, a.id()));
+
+    assertThat(traced.delete(a.id())).isTrue();
+    assertThat(traced.delete(a.id())).as("gone already").isFalse();
+    assertThat(traced.list()).extracting(CheckpointManifest::id).containsExactly(b.id());
+    assertThat(traced.manifest(a.id())).isEmpty();
+    try (var entries = Files.list(traced.root())) {
+      assertThat(entries.map(p -> p.getFileName().toString()))
+          .as("no directory left behind")
+          .containsExactly(b.id());
+    }
+    assertThat(trace).endsWith("delete " + a.id());
+    assertThatThrownBy(() -> traced.delete("../x")).isInstanceOf(CheckpointException.class);
+  }
+
+  @Test
+  void collectLeftoversRemovesInterruptedWritesAndDeletesButSparesFreshOnes() throws IOException {
+    CheckpointManifest kept = store.put(draft("mnist", 1, null));
+    Path root = store.root();
+    Path oldWrite = Files.createDirectories(root.resolve(".tmp-old"));
+    Files.writeString(oldWrite.resolve("backbone.npz"), "half");
+    java.nio.file.attribute.FileTime hourAgo =
+        java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600));
+    Files.setLastModifiedTime(oldWrite.resolve("backbone.npz"), hourAgo);
+    Files.setLastModifiedTime(oldWrite, hourAgo);
+    Path freshWrite = Files.createDirectories(root.resolve(".tmp-fresh"));
+    Files.writeString(freshWrite.resolve("backbone.npz"), "in progress");
+    Path interruptedDelete = Files.createDirectories(root.resolve(".del-x-1"));
+    Files.writeString(interruptedDelete.resolve("head.npz"), "x");
+
+    assertThat(store.collectLeftovers(java.time.Duration.ofMinutes(10))).isEqualTo(2);
+
+    assertThat(oldWrite).doesNotExist();
+    assertThat(interruptedDelete).doesNotExist();
+    assertThat(freshWrite).as("a write perhaps still in progress").exists();
+    assertThat(store.list()).extracting(CheckpointManifest::id).containsExactly(kept.id());
+    assertThat(store.get(kept.id(), ARCH, manager).report().summary()).isNotEmpty();
+  }
+
+  @Test
   void roundTripRestoresEveryGroupAndReportsWhatItLoaded() {
     CheckpointDraft d = draft("Fashion-MNIST", 500, "imagenet-base-800ep");
     CheckpointManifest written = store.put(d);

@@ -2,6 +2,7 @@ package org.hptstream.pretrain;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,8 +14,10 @@ import org.hptstream.checkpoint.Checkpoint;
 import org.hptstream.checkpoint.CheckpointDraft;
 import org.hptstream.checkpoint.CheckpointManifest;
 import org.hptstream.checkpoint.CheckpointStore;
+import org.hptstream.checkpoint.LocalCheckpointStore;
 import org.hptstream.data.ChannelStats;
 import org.hptstream.model.TorchvisionWeights;
+import org.hptstream.strategy.Strategy;
 
 /**
  * Maps a pretraining job's state to the core {@link CheckpointStore}: full state groups (see {@link
@@ -30,6 +33,11 @@ public final class JobCheckpoints {
   public static final String BATCH_SIZE = "batch_size";
   public static final String QUEUE_SIZE = "queue_size";
   public static final String IMAGE_SIZE = "image_size";
+
+  /**
+   * 1 when the job continued its parent's training state ({@link ParentInit#CONTINUED}), else 0.
+   */
+  public static final String CONTINUED = "continued";
 
   /**
    * {@code Double.doubleToLongBits} of the batch-256 base learning rate (manifest scalars are
@@ -115,7 +123,9 @@ public final class JobCheckpoints {
               IMAGE_SIZE,
               (long) c.imageSize(),
               BASE_LR_BITS,
-              Double.doubleToLongBits(c.baseLr()));
+              Double.doubleToLongBits(c.baseLr()),
+              CONTINUED,
+              s.init() == ParentInit.CONTINUED ? 1L : 0L);
       ChannelStats rgb = s.channelStats().expandTo(3);
       CheckpointDraft draft =
           new CheckpointDraft(
@@ -164,7 +174,7 @@ public final class JobCheckpoints {
   /**
    * Reads a parent checkpoint directory ({@code <store>/<id>}) with core's {@link BackboneLoader}
    * (the evaluator's loader too) and returns its verified backbone as named arrays owned by {@code
-   * manager}.
+   * manager}: the paper's HPT start.
    */
   public static ParentModel loadParent(Path dir, NDManager manager) {
     try (NDManager scratch = manager.newSubManager()) {
@@ -172,6 +182,46 @@ public final class JobCheckpoints {
       NDList backbone = TorchvisionWeights.namedCopies(l.net().backboneParameters(), manager);
       return new ParentModel(l.net().config(), backbone, l.id(), l.summary());
     }
+  }
+
+  /**
+   * Reads a parent checkpoint for a job of {@code domain} and {@code strategy}: the verified
+   * backbone, and when {@link ParentInit#decide} says the job continues the parent's lineage also
+   * its head, key encoder and queue (verified by the store), all owned by {@code manager}. The
+   * decision and its reason are in the load report.
+   */
+  public static ParentModel loadParent(
+      Path dir, NDManager manager, String domain, Strategy strategy, PretrainConfig config) {
+    ParentModel p = loadParent(dir, manager);
+    Path abs = dir.toAbsolutePath().normalize();
+    LocalCheckpointStore store = new LocalCheckpointStore(abs.getParent());
+    CheckpointManifest m = store.manifest(p.id()).orElseThrow();
+    ParentInit.Decision d = ParentInit.decide(m, domain, strategy, config);
+    if (d.mode() != ParentInit.CONTINUED) {
+      return withReport(p, null, d.reason());
+    }
+    // Not closed here: the arrays belong to `manager` (its owner closes them once).
+    Checkpoint c =
+        store.get(p.id(), p.arch(), new java.util.HashSet<>(ParentInit.CARRIED_GROUPS), manager);
+    Map<String, NDList> groups = new java.util.LinkedHashMap<>();
+    for (String g : ParentInit.CARRIED_GROUPS) groups.put(g, c.group(g));
+    Shape queue = groups.get(TrainState.QUEUE).get(TrainState.QUEUE_KEYS).getShape();
+    Shape wanted = new Shape(config.moco().queueSize(), config.moco().dim());
+    if (!queue.equals(wanted)) {
+      c.close();
+      return withReport(
+          p, null, "parent " + p.id() + " has a queue of " + queue + ", this job " + wanted);
+    }
+    int pointer = Math.toIntExact(m.scalars().get(QUEUE_PTR));
+    // The ring takes whole batches: a pointer the job's batch size does not divide restarts at 0.
+    pointer = pointer % config.batchSize() == 0 ? pointer : 0;
+    return withReport(p, new ParentModel.Carried(groups, pointer), d.reason());
+  }
+
+  private static ParentModel withReport(ParentModel p, ParentModel.Carried carried, String reason) {
+    String mode = carried == null ? "backbone only" : "continued";
+    return new ParentModel(
+        p.arch(), p.backbone(), p.id(), p.loadReport() + "; " + mode + ": " + reason, carried);
   }
 
   private static CheckpointManifest.Normalization normalization(ChannelStats s) {

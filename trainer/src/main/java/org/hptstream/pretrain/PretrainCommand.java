@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
       "  hpt-bn         like hpt, only BN gamma/beta + head train (convs frozen)",
       "  base-bn-recal  forward passes in train mode: only BN running statistics change",
       "  base           nothing runs: the parent is the result",
+      "A parent of the same --domain trained by the same strategy is continued: its head, key",
+      "encoder and queue carry over (continual training); any other parent gives its backbone only.",
       "Checkpoints (full state, sha256-verified) go to the store --out; --resume continues the same job."
     },
     exitCodeListHeading = "Exit codes:%n",

@@ -19,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one pretraining job to the end: sets the strategy up (parent loaded and verified), resumes
- * from the job's own latest checkpoint when asked, steps with listeners, writes periodic and final
- * checkpoints with the full state into a {@link LocalCheckpointStore} at {@code out}.
+ * Runs one pretraining job to the end: sets the strategy up (parent loaded and verified; a parent
+ * of the same domain and strategy is continued with its head, key encoder and queue, see {@link
+ * ParentInit}), resumes from the job's own latest checkpoint when asked, steps with listeners,
+ * writes periodic and final checkpoints with the full state into a {@link LocalCheckpointStore} at
+ * {@code out}.
  *
  * <p>A NaN/inf loss stops the job with {@link NonFiniteLossException}; nothing is written for the
  * bad step, so the last periodic checkpoint stays the newest. A resumed job continues
@@ -108,6 +110,9 @@ public final class PretrainJob {
 
   /** Runs the job; see the class comment. */
   public Result run(Request r) {
+    // Autograd is per thread and on by default except where the engine was loaded; the optimizer
+    // updates leaves in place outside the gradient collector, so it must be off on this thread.
+    org.hptstream.tensor.GradMode.offOnThisThread();
     if (r.strategy() == Strategy.BASE) {
       if (r.parent() == null)
         throw new IllegalArgumentException("base needs a parent checkpoint: it is the result");
@@ -124,7 +129,10 @@ public final class PretrainJob {
     PretrainSession session;
     try (NDManager parentMem = NDManager.newBaseManager()) {
       ParentModel parent =
-          r.parent() == null ? null : JobCheckpoints.loadParent(r.parent(), parentMem);
+          r.parent() == null
+              ? null
+              : JobCheckpoints.loadParent(
+                  r.parent(), parentMem, r.domain(), r.strategy(), r.config());
       if (parent != null) {
         LOG.info("parent loaded: {}", parent.loadReport());
         parentId = parent.id();

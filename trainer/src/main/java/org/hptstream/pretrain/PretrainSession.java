@@ -26,10 +26,11 @@ import org.hptstream.strategy.Strategy;
  *
  * <p>Setup per strategy: TARGET builds a fresh model; HPT, HPT_BN and BASE_BN_RECAL load the parent
  * backbone into the query encoder (every tensor verified), keep the freshly drawn head and queue
- * and copy query to key. HPT_BN freezes every backbone parameter but BN gamma/beta; BASE_BN_RECAL
- * has no optimizer. Every random draw derives from the seed: backbone init (engine seed), head and
- * queue (stream INIT), sampling (stream SAMPLING, per epoch), augmentation (stream AUGMENT, per
- * step).
+ * and copy query to key; a parent that is continued ({@link ParentInit#CONTINUED}) also gives its
+ * head, key encoder and queue. The optimizer and the cosine schedule always start fresh. HPT_BN
+ * freezes every backbone parameter but BN gamma/beta; BASE_BN_RECAL has no optimizer. Every random
+ * draw derives from the seed: backbone init (engine seed), head and queue (stream INIT), sampling
+ * (stream SAMPLING, per epoch), augmentation (stream AUGMENT, per step).
  */
 public final class PretrainSession implements AutoCloseable {
   private final Strategy strategy;
@@ -42,6 +43,7 @@ public final class PretrainSession implements AutoCloseable {
   private final MocoTrainer trainer;
   private final BatchSampler sampler;
   private final LrSchedule schedule;
+  private final ParentInit init;
   private long step;
 
   /**
@@ -78,8 +80,13 @@ public final class PretrainSession implements AutoCloseable {
         // like HPT
         ParameterCopy.copyExactly(
             model.query().backboneParameters(), parent.backbone(), "parent " + parent.id());
-        model.copyQueryToKey();
+        if (parent.carried() != null) {
+          TrainState.carryOver(parent.carried().groups(), model, parent.carried().queuePointer());
+        } else {
+          model.copyQueryToKey();
+        }
       }
+      this.init = parent == null ? ParentInit.RANDOM : parent.init();
       this.sgd =
           switch (strategy) {
             case TARGET, HPT -> optimizer();
@@ -151,6 +158,11 @@ public final class PretrainSession implements AutoCloseable {
 
   public Strategy strategy() {
     return strategy;
+  }
+
+  /** How the session started from its parent (recorded in every checkpoint it writes). */
+  public ParentInit init() {
+    return init;
   }
 
   /** The effective config (architecture from the parent where there is one). */

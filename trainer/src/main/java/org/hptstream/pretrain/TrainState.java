@@ -55,21 +55,38 @@ public final class TrainState {
    */
   public static void restore(
       Map<String, NDList> groups, MocoModel model, Sgd sgd, int queuePointer) {
-    List<String> missing = new ArrayList<>();
-    for (String g :
+    requireGroups(
+        groups,
         sgd == null
             ? List.of(BACKBONE, HEAD, KEY_BACKBONE, KEY_HEAD, QUEUE)
-            : List.of(BACKBONE, HEAD, KEY_BACKBONE, KEY_HEAD, QUEUE, OPTIMIZER)) {
-      if (!groups.containsKey(g)) missing.add(g);
-    }
-    if (!missing.isEmpty()) throw new IllegalArgumentException("state lacks groups " + missing);
+            : List.of(BACKBONE, HEAD, KEY_BACKBONE, KEY_HEAD, QUEUE, OPTIMIZER));
     ParameterCopy.copyExactly(model.query().backboneParameters(), groups.get(BACKBONE), BACKBONE);
+    carryOver(groups, model, queuePointer);
+    if (sgd != null) sgd.loadState(groups.get(OPTIMIZER));
+  }
+
+  /**
+   * Copies a parent's query head, key encoder and queue into a model (a continued job; its query
+   * backbone is loaded with the parent's backbone). The optimizer state is not carried: each job
+   * runs its own schedule.
+   *
+   * @throws IllegalArgumentException naming what is missing
+   */
+  public static void carryOver(Map<String, NDList> groups, MocoModel model, int queuePointer) {
+    requireGroups(groups, List.of(HEAD, KEY_BACKBONE, KEY_HEAD, QUEUE));
     ParameterCopy.copyExactly(model.query().headParameters(), groups.get(HEAD), HEAD);
     ParameterCopy.copyExactly(
         model.key().backboneParameters(), groups.get(KEY_BACKBONE), KEY_BACKBONE);
     ParameterCopy.copyExactly(model.key().headParameters(), groups.get(KEY_HEAD), KEY_HEAD);
     model.queue().restore(groups.get(QUEUE).get(QUEUE_KEYS), queuePointer);
-    if (sgd != null) sgd.loadState(groups.get(OPTIMIZER));
+  }
+
+  private static void requireGroups(Map<String, NDList> groups, List<String> required) {
+    List<String> missing = new ArrayList<>();
+    for (String g : required) {
+      if (!groups.containsKey(g)) missing.add(g);
+    }
+    if (!missing.isEmpty()) throw new IllegalArgumentException("state lacks groups " + missing);
   }
 
   private static NDList copies(NDManager manager, Map<String, Parameter> params) {

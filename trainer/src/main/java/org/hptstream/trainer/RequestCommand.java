@@ -119,7 +119,9 @@ public final class RequestCommand implements Callable<Integer> {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, CheckpointEvent> r : events.poll(Duration.ofSeconds(1))) {
-          if (requestId.equals(r.value().getRequestId())) {
+          // The job's result, not one of its periodic checkpoints.
+          if (requestId.equals(r.value().getRequestId())
+              && r.value().getKind() == org.hptstream.schemas.CheckpointKind.FINAL) {
             out.println("job " + r.value().getJobId());
             out.println(r.value());
             out.flush();

@@ -154,6 +154,12 @@ public final class TrainerService implements AutoCloseable {
           org.hptstream.health.HealthConfig.defaults().minRelativeStd(),
           org.hptstream.health.HealthConfig.defaults().minEffectiveRank());
 
+  /**
+   * A temp directory of the store untouched this long is a leftover of an interrupted write (not
+   * one in progress, perhaps by another instance sharing the store).
+   */
+  static final Duration LEFTOVER_AGE = Duration.ofMinutes(10);
+
   /** Attempts of a failing job before the service gives up on its input. */
   static final int MAX_ATTEMPTS = 3;
 
@@ -164,6 +170,11 @@ public final class TrainerService implements AutoCloseable {
   private final Device device;
   private final ExecutorService executor;
   private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+
+  /** Periodic checkpoints written by job threads, to be announced by the poll thread. */
+  private final ConcurrentLinkedQueue<Periodic> periodics = new ConcurrentLinkedQueue<>();
+
+  private final CheckpointCollector collector;
   private final Map<String, DomainState> domains = new HashMap<>();
 
   /** The same states for job threads' metrics (the poll thread alone changes the map above). */
@@ -202,6 +213,7 @@ public final class TrainerService implements AutoCloseable {
     this.config = config;
     this.clientConfig = Map.copyOf(clientConfig);
     this.store = new LocalCheckpointStore(config.checkpoints(), FaultHooks::trace);
+    this.collector = new CheckpointCollector(store);
     this.limits = config.imageLimits();
     this.device = Devices.parse(config.device());
     this.executor =
@@ -269,6 +281,7 @@ public final class TrainerService implements AutoCloseable {
     imageValues.configure(clientConfig, false);
     requestValues = AvroDeserializer.specific(registry, TrainingRequest.class);
     requestValues.configure(clientConfig, false);
+    store.collectLeftovers(LEFTOVER_AGE);
     try (Admin admin = Admin.create(ClientConfigs.kafkaOnly(clientConfig))) {
       new TopicAdmin(admin).ensure(CheckpointEvents.TOPIC);
       new TopicAdmin(admin).ensure(PROMOTIONS_TOPIC);
@@ -580,6 +593,7 @@ public final class TrainerService implements AutoCloseable {
   // ---------------------------------------------------------------- between polls
 
   private void afterPoll() {
+    announcePeriodic();
     drainOutcomes();
     Instant now = Instant.now();
     for (DomainState d : domains.values()) {
@@ -691,6 +705,7 @@ public final class TrainerService implements AutoCloseable {
       d.job = null;
       if (o instanceof Finished f) {
         d.pendingCommit = f;
+        announcePeriodic(); // the job's periodic events go before its final one
         commit(d, f);
       } else if (o instanceof Stopped s) {
         LOG.info("job {} stopped; it resumes from its checkpoint", s.spec.jobId());
@@ -829,6 +844,7 @@ public final class TrainerService implements AutoCloseable {
     job.addListener(new JobListener(spec));
     d.job = job;
     d.runningJobId = spec.jobId();
+    d.runningParent = spec.parentId();
     d.lastJobAt = Instant.now();
     jobsRunning.incrementAndGet();
     LOG.info(
@@ -966,13 +982,7 @@ public final class TrainerService implements AutoCloseable {
       ends.put(tp, r.end());
       offsets.put(tp, new OffsetAndMetadata(r.end()));
     }
-    CheckpointEvent event =
-        CheckpointEvent.newBuilder(
-                CheckpointEvents.of(m, store.root().resolve(m.id()), provenance, f.wallMs))
-            .setJobId(spec.jobId())
-            .setKind(CheckpointKind.FINAL)
-            .setRequestId(spec.input().requestId())
-            .build();
+    CheckpointEvent event = event(spec, m, provenance, f.wallMs, CheckpointKind.FINAL);
     List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
     records.add(new ProducerRecord<>(TopicNames.CHECKPOINTS, spec.domain(), event));
     String promoted = f.decision.promoted() ? m.id() : d.promoted;
@@ -1014,6 +1024,85 @@ public final class TrainerService implements AutoCloseable {
         letters.size(),
         ends);
     FaultHooks.at("after-commit");
+    collectFinished(d);
+  }
+
+  private CheckpointEvent event(
+      JobSpec spec,
+      CheckpointManifest m,
+      List<OffsetRange> provenance,
+      long wallMs,
+      CheckpointKind kind) {
+    return CheckpointEvent.newBuilder(
+            CheckpointEvents.of(m, store.root().resolve(m.id()), provenance, wallMs))
+        .setJobId(spec.jobId())
+        .setKind(kind)
+        .setRequestId(spec.input().requestId())
+        .build();
+  }
+
+  /**
+   * Announces the periodic checkpoints job threads wrote, each in a short transaction of its own
+   * (no offsets: they move only with a job's final event); on the poll thread, never while a
+   * transaction is open across training. At most once: a checkpoint is handed to one transaction,
+   * once, by the process that wrote it; one that was not announced (a crash, a failed transaction)
+   * stays unannounced, and a restart never announces periodic checkpoints it did not write.
+   */
+  private void announcePeriodic() {
+    Periodic p;
+    while ((p = periodics.poll()) != null) {
+      try {
+        Optional<CheckpointManifest> m = store.manifest(p.checkpointId());
+        if (m.isEmpty()) {
+          continue; // collected already
+        }
+        List<OffsetRange> provenance = new ArrayList<>();
+        for (OffsetSpan r : p.spec().input().ranges()) {
+          provenance.add(new OffsetRange(r.topic(), r.partition(), r.start(), r.end()));
+        }
+        CheckpointEvent e =
+            event(p.spec(), m.get(), provenance, p.wallMs(), CheckpointKind.PERIODIC);
+        commits.commit(
+            List.of(new ProducerRecord<>(TopicNames.CHECKPOINTS, p.spec().domain(), e)),
+            Map.of(),
+            consumer.groupMetadata());
+        FaultHooks.trace("announce " + m.get().id());
+        LOG.info(
+            "job {}: periodic checkpoint {} announced (step {})",
+            p.spec().jobId(),
+            m.get().id(),
+            m.get().steps());
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "job {}: periodic checkpoint {} not announced (it stays a resume point): {}",
+            p.spec().jobId(),
+            p.checkpointId(),
+            e.toString());
+      }
+    }
+  }
+
+  /**
+   * Deletes the periodic checkpoints of this domain's jobs whose input the group's offsets have
+   * passed (announced or given up: no instance resumes them), sparing the promoted checkpoint and
+   * the parents of jobs in progress; then leftovers of interrupted writes.
+   */
+  private void collectFinished(DomainState d) {
+    try {
+      Set<String> protect = new HashSet<>();
+      if (d.promoted != null) {
+        protect.add(d.promoted);
+      }
+      for (DomainState o : domains.values()) {
+        if (o.future != null && o.runningParent != null) {
+          protect.add(o.runningParent);
+        }
+      }
+      collector.collect(in -> coversOnly(d, in) && committedAll(d, in), protect);
+      store.collectLeftovers(LEFTOVER_AGE);
+    } catch (RuntimeException e) {
+      LOG.warn("domain {}: collecting old checkpoints failed: {}", d.domain, e.toString());
+    }
   }
 
   /**
@@ -1081,6 +1170,7 @@ public final class TrainerService implements AutoCloseable {
       d.deadLetters.sent(letters);
       ends.forEach((tp, end) -> d.parts.get(tp)[1] = Math.max(d.parts.get(tp)[1], end));
       d.failures = 0;
+      collectFinished(d);
     } catch (KafkaException e) {
       // Not recorded: the job runs again after a pause and fails the same way.
       d.retryAt = Instant.now().plus(Duration.ofMinutes(1));
@@ -1128,7 +1218,7 @@ public final class TrainerService implements AutoCloseable {
       Set<String> affected = new HashSet<>();
       for (TopicPartition tp : partitions) {
         String domain = TopicNames.domainOfImagesTopic(tp.topic());
-        if (domain != null) {
+        if (domain != null && domains.containsKey(domain)) {
           affected.add(domain);
         }
       }
@@ -1184,6 +1274,7 @@ public final class TrainerService implements AutoCloseable {
       }
     }
     d.promoted = latestPromotion(d.domain);
+    collectFinished(d);
     Optional<List<CheckpointManifest>> pending =
         byJob.values().stream()
             .max(java.util.Comparator.comparingLong(ms -> endSum(job(ms.get(0)))));
@@ -1268,6 +1359,7 @@ public final class TrainerService implements AutoCloseable {
       }
     }
     if (commitFinished) {
+      announcePeriodic();
       drainOutcomes();
       for (String domain : affected) {
         DomainState d = domains.get(domain);
@@ -1357,9 +1449,7 @@ public final class TrainerService implements AutoCloseable {
   }
 
   private static boolean isFinal(CheckpointManifest m) {
-    Long step = m.scalars().get(JobCheckpoints.STEP);
-    Long total = m.scalars().get(JobCheckpoints.TOTAL_STEPS);
-    return step != null && step.equals(total);
+    return CheckpointCollector.isFinal(m);
   }
 
   private static boolean coversOnly(DomainState d, JobInput in) {
@@ -1384,10 +1474,19 @@ public final class TrainerService implements AutoCloseable {
     return in.ranges().stream().mapToLong(OffsetSpan::end).sum();
   }
 
-  /** Step metrics and the {@code mid-step} fault point. */
+  /** Step metrics, periodic checkpoints to announce and the {@code mid-step} fault point. */
   private final class JobListener implements TrainingListener {
     private final JobSpec spec;
+    private final long startedAt = System.nanoTime();
     private long firstStep = -1;
+
+    @Override
+    public void onCheckpoint(long step, Path dir) {
+      if (step < spec.config().steps()) {
+        long wallMs = (System.nanoTime() - startedAt) / 1_000_000;
+        periodics.add(new Periodic(spec, dir.getFileName().toString(), wallMs));
+      }
+    }
 
     JobListener(JobSpec spec) {
       this.spec = spec;
@@ -1424,6 +1523,9 @@ public final class TrainerService implements AutoCloseable {
       implements Outcome {}
 
   private record Stopped(JobSpec spec) implements Outcome {}
+
+  /** A periodic checkpoint a job wrote (a resume point), to be announced. */
+  private record Periodic(JobSpec spec, String checkpointId, long wallMs) {}
 
   private record Failed(JobSpec spec, Throwable error) implements Outcome {}
 
@@ -1463,6 +1565,7 @@ public final class TrainerService implements AutoCloseable {
     Future<?> future;
     PretrainJob job;
     String runningJobId = "";
+    String runningParent;
     int failures;
     Instant retryAt = Instant.MIN;
     String promoted;

@@ -115,6 +115,29 @@ class PretrainJobTest {
   }
 
   @Test
+  void aJobTrainsOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
+    ai.djl.engine.Engine.getInstance(); // loaded here (if not before): autograd is off here only
+    PretrainConfig c = TinyJobs.config(2);
+    java.util.concurrent.atomic.AtomicReference<Object> out =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                out.set(
+                    new PretrainJob()
+                        .run(request(Strategy.TARGET, null, tmp.resolve("thread"), c, false)));
+              } catch (RuntimeException e) {
+                out.set(e);
+              }
+            });
+    t.start();
+    t.join();
+    assertThat(out.get()).isInstanceOf(PretrainJob.Result.class);
+    assertThat(((PretrainJob.Result) out.get()).steps()).isEqualTo(2);
+  }
+
+  @Test
   void missingParentIsAClearError() {
     assertThatThrownBy(
             () ->

@@ -78,8 +78,15 @@ final class ServiceFixtures {
     }
   }
 
-  /** Committed checkpoint events of {@code domain} (read_committed, from the beginning). */
+  /** Committed FINAL checkpoint events of {@code domain} (read_committed, from the beginning). */
   static List<CheckpointEvent> events(KafkaStackFixture stack, String domain) {
+    return allEvents(stack, domain).stream()
+        .filter(e -> e.getKind() == org.hptstream.schemas.CheckpointKind.FINAL)
+        .toList();
+  }
+
+  /** Committed checkpoint events of {@code domain}, FINAL and PERIODIC. */
+  static List<CheckpointEvent> allEvents(KafkaStackFixture stack, String domain) {
     AvroDeserializer<CheckpointEvent> values = new AvroDeserializer<>();
     Map<String, Object> c = clientConfig(stack);
     c.put("specific.avro.reader", "true");

@@ -1,7 +1,7 @@
 package org.hptstream.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hptstream.trainer.ServiceFixtures.events;
+import static org.hptstream.trainer.ServiceFixtures.allEvents;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.hptstream.checkpoint.CheckpointManifest;
 import org.hptstream.checkpoint.LocalCheckpointStore;
 import org.hptstream.schemas.CheckpointEvent;
+import org.hptstream.schemas.CheckpointKind;
 import org.hptstream.schemas.OffsetRange;
 import org.hptstream.stack.JavaProcess;
 import org.hptstream.testkit.KafkaStackFixture;
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * SIGKILL of the service's own JVM at injected points, then a restart: every job is announced
  * exactly once (read_committed), nothing is trained twice, no image is missed, and the durability
  * steps happened in order (write, fsync, rename, directory fsync, then the announcing transaction).
+ * The job's periodic checkpoint (step 2 of 4, announced before the kill) is announced at most once
+ * and collected once the final checkpoint is announced.
  */
 @ExtendWith(TestStackExtension.class)
 class TrainerKillTest {
@@ -45,16 +48,25 @@ class TrainerKillTest {
     Path log = tmp.resolve("trainer.log");
 
     JavaProcess first = launch(stack, store, trace, log, domain, point);
-    awaitOrDie(first, () -> Files.exists(Path.of(trace + ".at-" + point)), "fault point " + point);
+    awaitOrDie(
+        first,
+        () ->
+            Files.exists(Path.of(trace + ".at-" + point))
+                && !ofKind(allEvents(stack, domain), CheckpointKind.PERIODIC).isEmpty(),
+        "fault point " + point + " with the periodic checkpoint announced");
     first.handle().destroyForcibly(); // SIGKILL
     first.handle().onExit().get();
-    int eventsAtKill = events(stack, domain).size();
+    int eventsAtKill = allEvents(stack, domain).size();
+    List<CheckpointEvent> periodicAtKill =
+        ofKind(allEvents(stack, domain), CheckpointKind.PERIODIC);
 
     JavaProcess second = launch(stack, store, trace, log, domain, null);
     try {
       awaitOrDie(
           second,
-          () -> count(log, "sample rebuilt from the log") >= 2 && events(stack, domain).size() >= 1,
+          () ->
+              count(log, "sample rebuilt from the log") >= 2
+                  && !ofKind(allEvents(stack, domain), CheckpointKind.FINAL).isEmpty(),
           "the restarted service's announcement");
       // Let the restarted service settle: a duplicate would show up in the next polls.
       Thread.sleep(3_000);
@@ -62,18 +74,24 @@ class TrainerKillTest {
       assertThat(second.stop(Duration.ofMinutes(2))).as("clean SIGTERM stop").isTrue();
     }
 
-    List<CheckpointEvent> events = events(stack, domain);
-    List<CheckpointManifest> finals =
+    List<CheckpointEvent> all = allEvents(stack, domain);
+    List<CheckpointEvent> events = ofKind(all, CheckpointKind.FINAL);
+    List<CheckpointEvent> periodic = ofKind(all, CheckpointKind.PERIODIC);
+    List<CheckpointManifest> left =
         new LocalCheckpointStore(store)
-            .list().stream()
-                .filter(m -> m.domain().equals(domain))
-                .filter(m -> m.steps() == 4)
-                .toList();
+            .list().stream().filter(m -> m.domain().equals(domain)).toList();
+    List<CheckpointManifest> finals = left.stream().filter(m -> m.steps() == 4).toList();
     long duplicates = events.size() - ServiceFixtures.jobIds(events).size();
     System.out.printf(
         "KILL-TEST point=%s kills=1 eventsAtKill=%d eventsCommitted=%d duplicates=%d"
-            + " finalCheckpoints=%d%n",
-        point, eventsAtKill, events.size(), duplicates, finals.size());
+            + " finalCheckpoints=%d periodicEvents=%d checkpointsLeft=%d%n",
+        point,
+        eventsAtKill,
+        events.size(),
+        duplicates,
+        finals.size(),
+        periodic.size(),
+        left.size());
 
     assertThat(events).as("exactly one committed event").hasSize(1);
     CheckpointEvent e = events.get(0);
@@ -93,15 +111,40 @@ class TrainerKillTest {
     if (point.equals("after-checkpoint-write")) {
       assertThat(read(log)).contains("was never announced; announcing it now");
     }
-    assertDurableBeforeAnnounced(Files.readAllLines(trace), e.getCheckpointId());
+    List<String> steps = Files.readAllLines(trace);
+    assertDurableBeforeAnnounced(steps, e.getCheckpointId());
+
+    // The periodic checkpoint: announced once, before the kill, never again after the restart.
+    assertThat(periodic).as("periodic events after the restart").isEqualTo(periodicAtKill);
+    assertThat(periodic).hasSize(1);
+    CheckpointEvent p = periodic.get(0);
+    assertThat(p.getSteps()).isEqualTo(2);
+    assertThat(p.getJobId()).isEqualTo(e.getJobId());
+    assertThat(p.getProvenance()).isEqualTo(e.getProvenance());
+    assertDurableBeforeAnnounced(steps, p.getCheckpointId());
+    assertThat(steps.stream().filter(s -> s.equals("announce " + p.getCheckpointId()))).hasSize(1);
+    // Once the final one is announced nothing resumes from it: collected, the final kept.
+    assertThat(left).extracting(CheckpointManifest::id).containsExactly(e.getCheckpointId());
+    assertThat(steps).contains("delete " + p.getCheckpointId());
+  }
+
+  private static List<CheckpointEvent> ofKind(List<CheckpointEvent> events, CheckpointKind kind) {
+    return events.stream().filter(e -> e.getKind() == kind).toList();
   }
 
   /** write f, fsync f for every file, then rename, directory fsync, and only then announce. */
-  private static void assertDurableBeforeAnnounced(List<String> trace, String id) {
+  private static void assertDurableBeforeAnnounced(List<String> fullTrace, String id) {
+    int announce = fullTrace.indexOf("announce " + id);
+    assertThat(announce)
+        .as("announcement after the rename")
+        .isGreaterThan(fullTrace.indexOf("rename " + id));
+    // The store's own steps (the poll thread's announcements may interleave with a job's write).
+    List<String> trace =
+        fullTrace.stream()
+            .filter(l -> !l.startsWith("announce") && !l.startsWith("delete "))
+            .toList();
     int rename = trace.indexOf("rename " + id);
-    int announce = trace.indexOf("announce " + id);
     assertThat(rename).as("rename of %s in %s", id, trace).isPositive();
-    assertThat(announce).as("announcement after the rename").isGreaterThan(rename);
     assertThat(trace.get(rename + 1))
         .as("directory fsync right after the rename")
         .startsWith("fsync-dir ");

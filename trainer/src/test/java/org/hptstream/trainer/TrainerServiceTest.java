@@ -96,6 +96,19 @@ class TrainerServiceTest {
               .setRequestId("req-1")
               .build());
       await().atMost(Duration.ofMinutes(3)).until(() -> events(stack, domain).size() >= 2);
+      // The same domain's HPT lineage, the same strategy: continual training.
+      requests.publish(
+          domain,
+          TrainingRequest.newBuilder()
+              .setDomain(domain)
+              .setStrategy(Strategy.HPT)
+              .setParentCheckpoint(events(stack, domain).get(1).getCheckpointId())
+              .setSteps(3)
+              .setRequestedBy("test")
+              .setRequestedAt(Instant.now())
+              .setRequestId("req-2")
+              .build());
+      await().atMost(Duration.ofMinutes(3)).until(() -> events(stack, domain).size() >= 3);
       await()
           .atMost(Duration.ofMinutes(2))
           .until(() -> ServiceFixtures.decisions(stack, diverging).size() >= 1);
@@ -106,7 +119,7 @@ class TrainerServiceTest {
     }
 
     List<CheckpointEvent> events = events(stack, domain);
-    assertThat(events).hasSize(2);
+    assertThat(events).hasSize(3);
     CheckpointEvent first = events.get(0);
     assertThat(first.getStrategy()).isEqualTo(Strategy.TARGET);
     assertThat(first.getKind()).isEqualTo(CheckpointKind.FINAL);
@@ -120,6 +133,13 @@ class TrainerServiceTest {
     assertThat(second.getRequestId()).isEqualTo("req-1");
     assertThat(second.getSteps()).isEqualTo(3);
     assertThat(second.getJobId()).isNotEqualTo(first.getJobId());
+    // HPT from a target checkpoint takes its backbone only; HPT from HPT of the domain continues.
+    assertThat(first.getContinued()).isFalse();
+    assertThat(second.getContinued()).isFalse();
+    CheckpointEvent third = events.get(2);
+    assertThat(third.getParentId()).isEqualTo(second.getCheckpointId());
+    assertThat(third.getRequestId()).isEqualTo("req-2");
+    assertThat(third.getContinued()).isTrue();
 
     // The weights the event names are on disk, as announced.
     Path weights = Path.of(java.net.URI.create(first.getWeights().getUri()));
@@ -135,7 +155,7 @@ class TrainerServiceTest {
     assertThat(ServiceFixtures.raw(stack, TopicNames.deadLetter(topic))).hasSize(1);
     // The gate ruled on both in the same transactions: no labelled split, so health decides.
     List<PromotionDecision> decisions = ServiceFixtures.decisions(stack, domain);
-    assertThat(decisions).hasSize(2);
+    assertThat(decisions).hasSize(3);
     assertThat(decisions.get(0).getCheckpointId()).isEqualTo(first.getCheckpointId());
     assertThat(decisions.get(0).getJobId()).isEqualTo(first.getJobId());
     assertThat(decisions.get(0).getPromoted()).as(decisions.get(0).getReason()).isTrue();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.hptstream.checkpoint.CheckpointManifest;
+import org.hptstream.pretrain.JobCheckpoints;
 import org.hptstream.schemas.CheckpointEvent;
 import org.hptstream.schemas.OffsetRange;
 import org.hptstream.schemas.WeightsRef;
@@ -56,6 +57,7 @@ public final class CheckpointEvents {
         .setWallTimeMs(wallTimeMs)
         .setFinalLoss(manifest.finalLoss())
         .setCreatedAt(Instant.parse(manifest.createdAt()))
+        .setContinued(Long.valueOf(1).equals(manifest.scalars().get(JobCheckpoints.CONTINUED)))
         .build();
   }
 }

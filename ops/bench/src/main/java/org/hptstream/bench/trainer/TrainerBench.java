@@ -310,7 +310,10 @@ public final class TrainerBench {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (System.nanoTime() < deadline) {
       for (ConsumerRecord<String, CheckpointEvent> r : k.poll(Duration.ofMillis(100))) {
-        if (domain.equals(r.key())) return r.value();
+        if (domain.equals(r.key())
+            && r.value().getKind() == org.hptstream.schemas.CheckpointKind.FINAL) {
+          return r.value();
+        }
       }
     }
     throw new IllegalStateException("no checkpoint event for " + domain);
