@@ -97,6 +97,11 @@ public final class EvaluatorApp implements AutoCloseable {
     return http.port();
   }
 
+  /** The evaluation loop. */
+  public EvaluatorService service() {
+    return service;
+  }
+
   /** The leaderboard, or null when disabled. */
   public Leaderboard leaderboard() {
     return leaderboard;

@@ -74,6 +74,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link CheckpointResolver}); a missing, tampered or incompatible one becomes a {@link
  *       DeadLetter} on {@code hpt.checkpoints.dlq} with the reason, in the same transaction as its
  *       offset.
+ *   <li>A PERIODIC checkpoint that is no longer in the store (the trainer collects them once the
+ *       job's final checkpoint is announced) is skipped, not dead-lettered.
  *   <li>A PERIODIC checkpoint with a newer checkpoint of the same job already waiting is skipped
  *       (logged and counted); FINAL ones are always evaluated.
  *   <li>When a domain's labelled data is new to the service (first seen, or grown since the
@@ -415,8 +417,25 @@ public final class EvaluatorService implements AutoCloseable {
           e.getDomain(),
           out.size());
     } catch (CheckpointRejected r) {
+      if (r.reason() == CheckpointRejected.Reason.MISSING
+          && e.getKind() == CheckpointKind.PERIODIC) {
+        // The trainer collects a job's periodic checkpoints once its final one is announced: gone
+        // is what a superseded resume point becomes, not an error.
+        LOG.info(
+            "skipping periodic checkpoint {} of job {}: no longer in the store (collected)",
+            e.getCheckpointId(),
+            e.getJobId());
+        skipped.increment();
+        commit(List.of(), offsets, null, null);
+        return;
+      }
       reject(rec, offsets, r);
     }
+  }
+
+  /** Checkpoints skipped so far: superseded or collected periodic ones. */
+  public long skippedCount() {
+    return (long) skipped.count();
   }
 
   /** Extra measurements of a domain and the state they bring it to. */
@@ -662,7 +681,6 @@ public final class EvaluatorService implements AutoCloseable {
         rec.offset(),
         r.reason(),
         r.getMessage());
-    failed.increment();
     DeadLetter dl =
         DeadLetter.newBuilder()
             .setTopic(rec.topic())
@@ -683,6 +701,7 @@ public final class EvaluatorService implements AutoCloseable {
       producer.send(new ProducerRecord<>(dlq, rec.key(), deadLetterSerializer.serialize(dlq, dl)));
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       producer.commitTransaction();
+      failed.increment(); // once per dead letter, not per attempt
     } catch (ProducerFencedException x) {
       throw x;
     } catch (KafkaException x) {

@@ -42,7 +42,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * End to end on the real broker and registry, with real libtorch and a real browser: a checkpoint
  * written by {@code hpt pretrain} and announced on {@code hpt.checkpoints} becomes committed metric
  * events (its own and the domain's BASE row), a leaderboard row in the JSON API and on the page
- * (headless Chromium); a tampered checkpoint and an unknown id become dead letters with the reason.
+ * (headless Chromium); a tampered checkpoint and an unknown id become dead letters with the reason;
+ * a periodic checkpoint that is gone from the store (collected after its job's final) is skipped.
  */
 @ExtendWith(TestStackExtension.class)
 class EvaluatorServiceEndToEndTest {
@@ -80,6 +81,13 @@ class EvaluatorServiceEndToEndTest {
       CheckpointEvent unknown = ServiceFixtures.event(store, id);
       unknown.setCheckpointId("f".repeat(64));
       checkpoints.publish(domain, unknown);
+      // A periodic checkpoint the trainer has collected since (its job's final was announced):
+      // skipped, not a dead letter.
+      CheckpointEvent collected = ServiceFixtures.event(store, id);
+      collected.setKind(org.hptstream.schemas.CheckpointKind.PERIODIC);
+      collected.setCheckpointId("e".repeat(64));
+      collected.setJobId("job-collected");
+      checkpoints.publish(domain, collected);
       Thread loop = new Thread(app::run, "evaluator-loop");
       loop.start();
       app.leaderboard().awaitRunning(Duration.ofMinutes(1));
@@ -91,6 +99,10 @@ class EvaluatorServiceEndToEndTest {
       assertThat(dead).extracting(DeadLetter::getErrorClass).containsExactly("TAMPERED", "MISSING");
       assertThat(dead.get(0).getErrorMessage()).contains("sha256");
       assertThat(dead.get(1).getErrorMessage()).contains("not in the store");
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> app.service().skippedCount() >= 2); // the superseded and the collected one
+      assertThat(ServiceFixtures.deadLetters(clients, domain)).hasSize(2);
 
       List<MetricEvent> metrics = ServiceFixtures.metrics(clients, domain);
       // The checkpoint itself and the domain's BASE row (its lineage root: itself here).
@@ -143,7 +155,7 @@ class EvaluatorServiceEndToEndTest {
               .body();
       assertThat(prom).contains("hpt_evaluator_evaluations_total{outcome=\"done\"} 1.0");
       assertThat(prom).contains("hpt_evaluator_evaluations_total{outcome=\"failed\"} 2.0");
-      assertThat(prom).contains("hpt_evaluator_evaluations_total{outcome=\"skipped\"} 1.0");
+      assertThat(prom).contains("hpt_evaluator_evaluations_total{outcome=\"skipped\"} 2.0");
       assertThat(prom).contains("hpt_evaluator_protocol_seconds_count{protocol=\"linear\"}");
 
       page(base, domain, clients, top1);

@@ -83,12 +83,25 @@ public final class SchemaRegistryClient {
     } catch (IncompatibleSchemaException e) {
       // Apicurio answers 409 to the loser of two concurrent first registrations of a subject
       // (two instances of one application starting together): the schema is there, under the
-      // winner's id.
-      try {
-        return lookup(subject, schema);
-      } catch (SchemaRegistryException notThere) {
-        e.addSuppressed(notThere);
-        throw e;
+      // winner's id, visible a moment later.
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return lookup(subject, schema);
+        } catch (SchemaNotFoundException notYet) {
+          if (attempt == 5) {
+            e.addSuppressed(notYet);
+            throw e;
+          }
+        } catch (SchemaRegistryException notThere) {
+          e.addSuppressed(notThere);
+          throw e;
+        }
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
       }
     }
   }
