@@ -63,11 +63,11 @@ public record PretrainConfig(
 
   /**
    * Small enough for 2 CPU cores: small-image ResNet-18 of width 16 at 32 px, batch 32, 600 steps
-   * (about 80 s on 2 idle cores), the paper's augmentation (blur sigma scaled to the image size), T
-   * 0.2, and three changes for short runs on a few thousand images, chosen by {@code
-   * ops/bench/cpu-profile/run}: from scratch on the demo's target domain it beats the random
-   * network it starts from by 3x the spread over pretraining seeds (linear top-1 0.899 +- 0.012
-   * against 0.856 +- 0.014), which 200 steps did not (0.851 +- 0.024).
+   * (about 80 s at the demo's 235 images/s on 2 idle cores), the paper's augmentation (blur sigma
+   * scaled to the image size), T 0.2, and three changes for short runs on a few thousand images,
+   * chosen by {@code ops/bench/cpu-profile/run}: from scratch on the demo's target domain it beats
+   * the random network it starts from by 3x the spread over pretraining seeds (linear top-1 0.899
+   * +- 0.012 against 0.856 +- 0.014), which 200 steps did not (0.851 +- 0.024).
    *
    * <ul>
    *   <li>learning rate 0.06 at batch 32 (base 0.48 per 256): the paper's 0.03 per 256 scaled
