@@ -41,12 +41,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.hptstream.checkpoint.CheckpointManifest;
 import org.hptstream.clients.ClientConfigs;
 import org.hptstream.evaluation.CheckpointLoader;
+import org.hptstream.evaluation.EvaluatedBackbone;
 import org.hptstream.evaluation.EvaluationData;
 import org.hptstream.evaluation.EvaluationResult;
 import org.hptstream.evaluation.Evaluator;
 import org.hptstream.evaluation.Protocol;
 import org.hptstream.evaluation.events.MetricEvents;
 import org.hptstream.features.FeatureCache;
+import org.hptstream.leaderboard.Candidate;
 import org.hptstream.leaderboard.Leaderboard;
 import org.hptstream.registry.SchemaRegistryClient;
 import org.hptstream.schemas.CheckpointEvent;
@@ -460,6 +462,7 @@ public final class EvaluatorService implements AutoCloseable {
       }
       extra.addAll(
           evaluate(base, domain, new MetricEvents.Subject(null, "BASE", 0L, null, null), data));
+      extra.addAll(evaluateRandom(base, domain, data));
       if (previous != null) {
         String promoted = promoted(domain);
         if (promoted != null && !promoted.equals(current)) {
@@ -565,14 +568,46 @@ public final class EvaluatorService implements AutoCloseable {
       throws CheckpointRejected {
     try (NDManager manager = NDManager.newBaseManager()) {
       CheckpointLoader.Loaded loaded = resolver.load(id, data.train().height(), manager);
+      return evaluate(loaded.backbone(), domain, subject, data, manager);
+    }
+  }
+
+  /**
+   * The RANDOM row: a seeded random network of {@code base}'s architecture, evaluated with the
+   * base's normalisation and transforms, so every gain (BASE's included) is read against a network
+   * that learned nothing.
+   */
+  private List<MetricEvent> evaluateRandom(String base, String domain, LabelledSplits.Snapshot data)
+      throws CheckpointRejected {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      EvaluatedBackbone b = resolver.load(base, data.train().height(), manager).backbone();
+      EvaluatedBackbone random =
+          EvaluatedBackbone.randomInit(
+              b.net().config(), 0, b.normalization(), n -> b.transforms(), manager);
+      return evaluate(
+          random,
+          domain,
+          new MetricEvents.Subject(null, Candidate.RANDOM, 0L, null, null),
+          data,
+          manager);
+    }
+  }
+
+  private List<MetricEvent> evaluate(
+      EvaluatedBackbone backbone,
+      String domain,
+      MetricEvents.Subject subject,
+      LabelledSplits.Snapshot data,
+      NDManager manager)
+      throws CheckpointRejected {
+    String id = backbone.checkpointId();
+    {
       List<EvaluationResult> results;
       try {
         results =
             new Evaluator(config.evaluation(), manager, features)
                 .evaluate(
-                    loaded.backbone(),
-                    new EvaluationData(data.train(), null, data.test(), null),
-                    protocols);
+                    backbone, new EvaluationData(data.train(), null, data.test(), null), protocols);
       } catch (IllegalArgumentException x) {
         throw new CheckpointRejected(
             CheckpointRejected.Reason.INCOMPATIBLE, "checkpoint " + id + ": " + x.getMessage(), x);

@@ -5,7 +5,8 @@ package org.hptstream.leaderboard;
  *
  * @param checkpointId the evaluated checkpoint
  * @param parentId its parent, or null
- * @param strategy its strategy ({@code BASE} for the domain's BASE row), or null when unknown
+ * @param strategy its strategy ({@code BASE} for the domain's BASE row, {@code RANDOM} for the
+ *     random network of the domain's architecture), or null when unknown
  * @param steps its training steps, or null when unknown
  * @param value the measurement (mean over reruns)
  * @param spread sample std over reruns, or null
@@ -26,6 +27,14 @@ public record Candidate(
   /** True for the domain's BASE row (its lineage root evaluated as is). */
   public boolean isBase() {
     return BASE.equals(strategy);
+  }
+
+  /** The strategy name of the row of a random network of the domain's architecture. */
+  public static final String RANDOM = "RANDOM";
+
+  /** True for the random-network row: a reference every gain is read against, never a leader. */
+  public boolean isRandom() {
+    return RANDOM.equals(strategy);
   }
 
   /** Where this candidate is kept in its group: a BASE row apart from the same checkpoint's own. */

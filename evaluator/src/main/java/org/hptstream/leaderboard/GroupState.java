@@ -119,9 +119,14 @@ public record GroupState(
         .orElse(null);
   }
 
-  /** The group's leader and its gain over BASE; null for an empty group. */
+  /**
+   * The group's leader and its gain over BASE; null while the group holds no checkpoint (a random
+   * network is shown beside the checkpoints, in the history, but never leads: it is not
+   * deployable).
+   */
   public Standing standing(String key) {
-    Candidate best = candidates.values().stream().min(order()).orElse(null);
+    Candidate best =
+        candidates.values().stream().filter(c -> !c.isRandom()).min(order()).orElse(null);
     if (best == null) {
       return null;
     }

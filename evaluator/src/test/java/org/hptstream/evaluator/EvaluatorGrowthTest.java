@@ -60,10 +60,12 @@ class EvaluatorGrowthTest {
       Thread loop = new Thread(service::run, "evaluator-loop");
       loop.start();
       try {
-        // The child itself and the domain's BASE row (the lineage root) on 200 test images.
-        await().atMost(Duration.ofMinutes(3)).until(() -> top1(clients, domain).size() >= 2);
+        // The child itself, the domain's BASE row (the lineage root) and the random network of its
+        // architecture on 200 test images.
+        await().atMost(Duration.ofMinutes(3)).until(() -> top1(clients, domain).size() >= 3);
         assertThat(top1(clients, domain))
-            .containsOnly(Map.entry("HPT@200", 1L), Map.entry("BASE@200", 1L));
+            .containsOnly(
+                Map.entry("HPT@200", 1L), Map.entry("BASE@200", 1L), Map.entry("RANDOM@200", 1L));
         DomainState first = state(clients, domain);
         assertThat(first.baseId()).isEqualTo(root);
 
@@ -71,20 +73,23 @@ class EvaluatorGrowthTest {
         ServiceFixtures.ingestUnlabelled(clients, domain, FashionMnist.train().slice(0, 100));
         awaitGrowthChecks(meters, 3);
         assertThat(top1(clients, domain))
-            .containsOnly(Map.entry("HPT@200", 1L), Map.entry("BASE@200", 1L));
+            .containsOnly(
+                Map.entry("HPT@200", 1L), Map.entry("BASE@200", 1L), Map.entry("RANDOM@200", 1L));
 
         // 100 more labelled test images: the promoted checkpoint and BASE are measured again on
         // the grown split (a new comparison group), once, whatever the later checks see.
         ServiceFixtures.ingestLabelled(
             clients, domain, null, FashionMnist.test().slice(1200, 1300));
-        await().atMost(Duration.ofMinutes(3)).until(() -> top1(clients, domain).size() >= 4);
+        await().atMost(Duration.ofMinutes(3)).until(() -> top1(clients, domain).size() >= 6);
         awaitGrowthChecks(meters, 3);
         assertThat(top1(clients, domain))
             .containsOnly(
                 Map.entry("HPT@200", 1L),
                 Map.entry("BASE@200", 1L),
+                Map.entry("RANDOM@200", 1L),
                 Map.entry("HPT@300", 1L),
-                Map.entry("BASE@300", 1L));
+                Map.entry("BASE@300", 1L),
+                Map.entry("RANDOM@300", 1L));
         MetricEvent promoted =
             ServiceFixtures.metrics(clients, domain).stream()
                 .filter(m -> m.getMetric().equals("knn-top1"))

@@ -105,12 +105,14 @@ class EvaluatorServiceEndToEndTest {
       assertThat(ServiceFixtures.deadLetters(clients, domain)).hasSize(2);
 
       List<MetricEvent> metrics = ServiceFixtures.metrics(clients, domain);
-      // The checkpoint itself and the domain's BASE row (its lineage root: itself here).
+      // The checkpoint itself, the domain's BASE row (its lineage root: itself here) and the
+      // random network of its architecture.
       Map<String, Long> perStrategy =
           metrics.stream()
               .filter(m -> m.getMetric().equals("linear-top1"))
               .collect(Collectors.groupingBy(MetricEvent::getStrategy, Collectors.counting()));
-      assertThat(perStrategy).containsEntry("TARGET", 1L).containsEntry("BASE", 1L);
+      assertThat(perStrategy)
+          .containsOnly(Map.entry("TARGET", 1L), Map.entry("BASE", 1L), Map.entry("RANDOM", 1L));
       MetricEvent top1 =
           metrics.stream()
               .filter(m -> m.getMetric().equals("linear-top1") && m.getStrategy().equals("TARGET"))
@@ -180,8 +182,8 @@ class EvaluatorServiceEndToEndTest {
           .until(() -> browser.findElements(By.cssSelector("#leaderboard tbody tr")).size() >= 2);
       String table = browser.findElement(By.id("leaderboard")).getText();
       assertThat(table).contains("linear-top1").contains("knn-top1").contains("TARGET");
-      assertThat(series(browser, "linear-top1")).isEqualTo(2); // BASE and TARGET
-      assertThat(series(browser, "knn-top1")).isEqualTo(2);
+      assertThat(series(browser, "linear-top1")).isEqualTo(3); // BASE, RANDOM and TARGET
+      assertThat(series(browser, "knn-top1")).isEqualTo(3);
       assertThat(drawnPixels(browser, "linear-top1")).isGreaterThan(1000);
 
       // A new result arrives (an HPT checkpoint of the domain, better): the page follows, no
@@ -196,7 +198,7 @@ class EvaluatorServiceEndToEndTest {
           new AvroPublisher<>(clients, org.hptstream.evaluation.events.MetricEvents.TOPIC)) {
         p.publish(hpt.getCheckpointId(), hpt);
       }
-      await().atMost(Duration.ofSeconds(30)).until(() -> series(browser, "linear-top1") == 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> series(browser, "linear-top1") == 4);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> browser.findElement(By.id("leaderboard")).getText().contains("HPT"));

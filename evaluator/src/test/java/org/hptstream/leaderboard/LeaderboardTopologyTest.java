@@ -109,6 +109,20 @@ class LeaderboardTopologyTest {
   }
 
   @Test
+  void theRandomNetworkIsCountedButNeverLeads() {
+    send(Events.metric("r", "linear-top1", "random-net-seed0", "RANDOM", 0, 0.80, 1000));
+    assertThat(lastEntry()).as("no checkpoint yet: nothing to lead").isNull();
+    send(Events.metric("r", "linear-top1", "base0", "BASE", 0, 0.70, 2000));
+    LeaderboardEntry e = lastEntry();
+    assertThat(e.getCheckpointId())
+        .as("a worse checkpoint still leads a random network")
+        .isEqualTo("base0");
+    assertThat(e.getCandidates()).isEqualTo(2);
+    send(Events.metric("r", "linear-top1", "c1", "HPT", 100, 0.85, 3000));
+    assertThat(lastEntry().getCheckpointId()).isEqualTo("c1");
+  }
+
+  @Test
   void onATieTheEarlierEvaluationKeepsTheLeadWhateverTheArrivalOrder() {
     send(Events.metric("t", "knn-top1", "late-but-first", "HPT", 100, 0.5, 1000));
     send(Events.metric("t", "knn-top1", "second", "HPT", 200, 0.5, 2000));
