@@ -460,9 +460,7 @@ public final class EvaluatorService implements AutoCloseable {
         }
         base = resolver.root(current);
       }
-      extra.addAll(
-          evaluate(base, domain, new MetricEvents.Subject(null, "BASE", 0L, null, null), data));
-      extra.addAll(evaluateRandom(base, domain, data));
+      extra.addAll(evaluateBase(base, domain, data));
       if (previous != null) {
         String promoted = promoted(domain);
         if (promoted != null && !promoted.equals(current)) {
@@ -573,23 +571,33 @@ public final class EvaluatorService implements AutoCloseable {
   }
 
   /**
-   * The RANDOM row: a seeded random network of {@code base}'s architecture, evaluated with the
-   * base's normalisation and transforms, so every gain (BASE's included) is read against a network
-   * that learned nothing.
+   * The BASE row and, beside it, the RANDOM row: a seeded random network of the base's
+   * architecture, evaluated with the base's normalisation and transforms, so every gain (BASE's
+   * included) is read against a network that learned nothing. The base is loaded once for both.
    */
-  private List<MetricEvent> evaluateRandom(String base, String domain, LabelledSplits.Snapshot data)
+  private List<MetricEvent> evaluateBase(String base, String domain, LabelledSplits.Snapshot data)
       throws CheckpointRejected {
     try (NDManager manager = NDManager.newBaseManager()) {
       EvaluatedBackbone b = resolver.load(base, data.train().height(), manager).backbone();
+      List<MetricEvent> out =
+          new ArrayList<>(
+              evaluate(
+                  b,
+                  domain,
+                  new MetricEvents.Subject(null, "BASE", 0L, null, null),
+                  data,
+                  manager));
       EvaluatedBackbone random =
           EvaluatedBackbone.randomInit(
               b.net().config(), 0, b.normalization(), n -> b.transforms(), manager);
-      return evaluate(
-          random,
-          domain,
-          new MetricEvents.Subject(null, Candidate.RANDOM, 0L, null, null),
-          data,
-          manager);
+      out.addAll(
+          evaluate(
+              random,
+              domain,
+              new MetricEvents.Subject(null, Candidate.RANDOM, 0L, null, null),
+              data,
+              manager));
+      return out;
     }
   }
 
@@ -601,39 +609,36 @@ public final class EvaluatorService implements AutoCloseable {
       NDManager manager)
       throws CheckpointRejected {
     String id = backbone.checkpointId();
-    {
-      List<EvaluationResult> results;
-      try {
-        results =
-            new Evaluator(config.evaluation(), manager, features)
-                .evaluate(
-                    backbone, new EvaluationData(data.train(), null, data.test(), null), protocols);
-      } catch (IllegalArgumentException x) {
-        throw new CheckpointRejected(
-            CheckpointRejected.Reason.INCOMPATIBLE, "checkpoint " + id + ": " + x.getMessage(), x);
-      }
-      List<MetricEvent> out = new ArrayList<>();
-      for (EvaluationResult r : results) {
-        Timer.builder("hpt.evaluator.protocol")
-            .tag("protocol", r.provenance().protocol())
-            .register(meters)
-            .record(Duration.ofNanos((long) (r.provenance().wallSeconds() * 1e9)));
-        String evaluationId =
-            hash(id, subject.strategy(), r.provenance().protocol(), data.version());
-        out.addAll(
-            MetricEvents.of(
-                r,
-                domain,
-                Split.TEST,
-                new MetricEvents.Subject(
-                    subject.parentId(),
-                    subject.strategy(),
-                    subject.steps(),
-                    subject.jobId(),
-                    evaluationId)));
-      }
-      return out;
+    List<EvaluationResult> results;
+    try {
+      results =
+          new Evaluator(config.evaluation(), manager, features)
+              .evaluate(
+                  backbone, new EvaluationData(data.train(), null, data.test(), null), protocols);
+    } catch (IllegalArgumentException x) {
+      throw new CheckpointRejected(
+          CheckpointRejected.Reason.INCOMPATIBLE, "checkpoint " + id + ": " + x.getMessage(), x);
     }
+    List<MetricEvent> out = new ArrayList<>();
+    for (EvaluationResult r : results) {
+      Timer.builder("hpt.evaluator.protocol")
+          .tag("protocol", r.provenance().protocol())
+          .register(meters)
+          .record(Duration.ofNanos((long) (r.provenance().wallSeconds() * 1e9)));
+      String evaluationId = hash(id, subject.strategy(), r.provenance().protocol(), data.version());
+      out.addAll(
+          MetricEvents.of(
+              r,
+              domain,
+              Split.TEST,
+              new MetricEvents.Subject(
+                  subject.parentId(),
+                  subject.strategy(),
+                  subject.steps(),
+                  subject.jobId(),
+                  evaluationId)));
+    }
+    return out;
   }
 
   /**

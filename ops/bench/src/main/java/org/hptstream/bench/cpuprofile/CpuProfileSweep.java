@@ -35,8 +35,7 @@ import org.hptstream.strategy.Strategy;
  * <p>Args: variants, each {@code name:key=value,...} with keys lr (absolute, at the batch), m (key
  * encoder momentum), k (queue), scale (smallest crop area), blur (blur probability), width, batch,
  * steps, t (temperature); unset keys keep the committed cpu-small profile. Env: SEEDS (3), IMAGES,
- * LABELLED, TEST (demo defaults), DOMAIN (target: the demo's; fmnist10: all ten classes), HPT (0),
- * BASE_STEPS (demo's), UPDATE_STEPS (demo's).
+ * LABELLED, TEST (demo defaults), HPT (0), BASE_STEPS (demo's), UPDATE_STEPS (demo's).
  */
 public class CpuProfileSweep {
   static final int SEEDS = Integer.parseInt(env("SEEDS", "3"));
@@ -46,16 +45,14 @@ public class CpuProfileSweep {
     int images = Integer.parseInt(env("IMAGES", "3000"));
     ImageSet train = FashionMnist.train();
     ImageSet test = FashionMnist.test();
-    int labelled = Integer.parseInt(env("LABELLED", "2000"));
-    int tested = Integer.parseInt(env("TEST", "2000"));
-    // DOMAIN=fmnist10: all ten classes (unlabeled from the head of train, labelled from 30,000 on).
     FashionMnistDomains.Target target =
-        env("DOMAIN", "target").equals("fmnist10")
-            ? new FashionMnistDomains.Target(
-                train.slice(0, images).withoutLabels(),
-                train.slice(30_000, 30_000 + labelled),
-                test.slice(0, tested))
-            : FashionMnistDomains.target(train, test, images, labelled, tested, 0);
+        FashionMnistDomains.target(
+            train,
+            test,
+            images,
+            Integer.parseInt(env("LABELLED", "2000")),
+            Integer.parseInt(env("TEST", "2000")),
+            0);
     EvaluationData data = new EvaluationData(target.train(), null, target.test(), null);
     ChannelStats norm = target.unlabeled().channelStats();
     System.out.printf(
